@@ -1,0 +1,67 @@
+# objnav_ros: `make demo` runs the main job, `make test` the tests; both set up first.
+# Set-up is incremental: stamps in .venv make a second run a fast no-op.
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+APT_PACKAGES := libegl1 libegl-mesa0 libgl1-mesa-dri libgles2 libglvnd0
+# Loopback-only DDS for everything started from here (tests set their own domain ids).
+export ROS_AUTOMATIC_DISCOVERY_RANGE := LOCALHOST
+export RMW_IMPLEMENTATION := rmw_fastrtps_cpp
+export FASTDDS_DEFAULT_PROFILES_FILE := $(CURDIR)/objnav_ros/resources/fastdds_loopback.xml
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+MSG_INPUTS := $(wildcard msg/*.msg) CMakeLists.txt package.xml tools/build_interfaces.py \
+	$(wildcard third_party/tf2_msgs/*.* third_party/tf2_msgs/msg/*)
+
+.PHONY: setup test lint pytest demo bench colcon-check clean
+
+setup: apt $(VENV)/.installed
+
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing Mesa EGL: $$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+		else \
+			echo "missing apt packages (headless GL rendering): $$missing"; \
+			echo "run: sudo apt-get install -y $$missing"; exit 1; \
+		fi; \
+	fi
+
+.PHONY: apt
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.deps: requirements.txt | $(VENV)/bin/python
+	$(PIP) install --upgrade -q pip setuptools wheel
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+objnav_ros/msg/__init__.py: $(MSG_INPUTS) $(VENV)/.deps
+	$(PY) tools/build_interfaces.py
+
+$(VENV)/.installed: setup.py config/console_scripts.txt objnav_ros/msg/__init__.py $(VENV)/.deps
+	$(PIP) install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+lint: setup
+	$(VENV)/bin/ruff check .
+
+pytest: setup
+	$(PY) -m pytest
+
+test: lint pytest
+
+demo: setup
+	$(PY) -m objnav_ros.demo
+
+bench: setup
+	$(PY) bench/bridge.py --quick
+	$(PY) bench/policy.py --quick
+
+clean:
+	rm -rf build install log objnav_ros/msg objnav_ros/*.so $(VENV)

@@ -1,0 +1,1 @@
+"""Pure core shared by every layer: actions, types, images, node graph, DDS settings."""

@@ -1,0 +1,62 @@
+"""Node parameters declared once: name, default, description and validation.
+
+Pure: nodes turn these into rclpy ParameterDescriptors (objnav_ros.nodes.ros_params)
+and validate both start-up values and run-time changes with :meth:`ParamSpec.check`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    default: bool | int | float | str | list
+    description: str
+    choices: Sequence[str] = ()
+    min_value: float | None = None
+    max_value: float | None = None
+    read_only: bool = False
+    # extra check returning an error message or None
+    check_fn: Callable[[object], str | None] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.description:
+            raise ValueError(f"parameter {self.name!r} needs a description")
+        error = self.check(self.default)
+        if error:
+            raise ValueError(f"default of {error}")
+
+    def check(self, value) -> str | None:
+        """None when ``value`` is acceptable, else a one-line reason naming the parameter."""
+        kind = type(self.default)
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"parameter {self.name}: expected {kind.__name__}, got {value!r}"
+        if self.choices and value not in self.choices:
+            return f"parameter {self.name}: expected one of {list(self.choices)}, got {value!r}"
+        if self.min_value is not None and value < self.min_value:
+            return f"parameter {self.name}: must be >= {self.min_value}, got {value}"
+        if self.max_value is not None and value > self.max_value:
+            return f"parameter {self.name}: must be <= {self.max_value}, got {value}"
+        return self.check_fn(value) if self.check_fn else None
+
+
+def validate(specs: Sequence[ParamSpec], values: dict) -> dict:
+    """Check every value; raise one ValueError listing all problems."""
+    by_name = {s.name: s for s in specs}
+    errors = []
+    for name, value in values.items():
+        spec = by_name.get(name)
+        if spec is None:
+            errors.append(f"unknown parameter {name!r}")
+            continue
+        problem = spec.check(value)
+        if problem:
+            errors.append(problem)
+    if errors:
+        raise ValueError("; ".join(errors))
+    return values

@@ -1,0 +1,36 @@
+"""Plain data passed between simulator, policy, monitor and training (no ROS types)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Pose2D:
+    """Agent pose on the floor plane of a Z-up world (REP-103): metres, yaw in radians.
+
+    yaw = 0 looks along +x; positive yaw turns left (counter-clockwise seen from above).
+    """
+
+    x: float
+    y: float
+    yaw: float
+
+    def distance_to(self, other: Pose2D) -> float:
+        return math.hypot(self.x - other.x, self.y - other.y)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One sensor frame as the agent sees it after an action (or after reset)."""
+
+    rgb: np.ndarray  # H x W x 3 uint8
+    depth: np.ndarray  # H x W float32 metres; 0 where nothing was hit
+    pose: Pose2D
+    collided: bool
+    step: int
+    goal_category: str
+    camera_tilt_deg: float = 0.0

@@ -1,0 +1,1 @@
+"""Thin rclpy nodes: message conversion and wiring only, the logic lives in the core."""
