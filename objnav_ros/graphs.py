@@ -67,4 +67,93 @@ SIM_NAV = GraphSpec(
     ),
 )
 
-GRAPHS: dict[str, GraphSpec] = {graph.name: graph for graph in (SIM_NAV,)}
+ROBOT_NAV = GraphSpec(
+    name="robot_nav",
+    description="Object navigation on a real robot: camera driver + base; policy -> executor "
+                "-> cmd_vel, + monitor.",
+    arguments=(
+        LaunchArg("params_file", str(config_file("robot_nav.yaml")),
+                  "Parameter YAML passed to every node (limits, timeouts; launch arguments "
+                  "override it)."),
+        LaunchArg("rgb_topic", "/camera/color/image_raw",
+                  "Colour image topic of the camera driver (rgb8/bgr8)."),
+        LaunchArg("depth_topic", "/camera/aligned_depth_to_color/image_raw",
+                  "Depth image aligned to colour, same stamps (16UC1 mm or 32FC1 m)."),
+        LaunchArg("camera_info_topic", "/camera/color/camera_info",
+                  "CameraInfo of the colour image."),
+        LaunchArg("odom_topic", "/odom", "Odometry of the base (nav_msgs/Odometry)."),
+        LaunchArg("cmd_vel_topic", "/cmd_vel", "Velocity command of the base (Twist)."),
+        LaunchArg("estop_topic", "/e_stop",
+                  "E-stop (std_msgs/Bool, latched: True stops the base until False)."),
+        LaunchArg("tilt_topic", "",
+                  "Camera tilt command (std_msgs/Float64, rad); empty = LOOK_UP/DOWN ignored."),
+        LaunchArg("use_depth", "true",
+                  "true: observations need a depth image with the colour image's stamp."),
+        LaunchArg("goal", "", "Object category of the first episode; empty = wait for "
+                              "objnav/goal (std_msgs/String, latched)."),
+        LaunchArg("action_preset", "habitat",
+                  "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+        LaunchArg("policy", "vlm", "Policy: vlm, frontier (depth explorer) or random."),
+        LaunchArg("model_path", "", "Local Qwen2.5-VL model folder (policy:=vlm)."),
+        LaunchArg("adapter_path", "", "LoRA adapter folder (peft); empty = base model only."),
+        LaunchArg("mode", "score", "VLM decision mode: score (one forward) or generate (text)."),
+        LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu, cuda or cuda:N."),
+        LaunchArg("dtype", "auto",
+                  "VLM dtype: auto (CUDA bf16), bfloat16, float16 (Jetson Xavier: no bf16) "
+                  "or float32."),
+        LaunchArg("load_in_4bit", "false",
+                  "Load NF4 4-bit weights with bitsandbytes (small-memory Jetsons)."),
+        LaunchArg("use_monitor", "true", "Start the monitor node (oscillation/stuck/collision)."),
+    ),
+    nodes=(
+        NodeSpec(
+            name="policy",
+            executable="policy",
+            module="objnav_ros.nodes.policy_node",
+            parameters={
+                "policy": Arg("policy"),
+                "model_path": Arg("model_path"),
+                "adapter_path": Arg("adapter_path"),
+                "mode": Arg("mode"),
+                "device": Arg("device"),
+                "dtype": Arg("dtype"),
+                "load_in_4bit": Arg("load_in_4bit"),
+                "action_preset": Arg("action_preset"),
+            },
+            remappings=(
+                ("camera/rgb/image_raw", Arg("rgb_topic")),
+                ("camera/depth/image_raw", Arg("depth_topic")),
+                ("camera/rgb/camera_info", Arg("camera_info_topic")),
+                ("odom", Arg("odom_topic")),
+            ),
+        ),
+        NodeSpec(
+            name="executor",
+            executable="executor",
+            module="objnav_ros.nodes.executor_node",
+            parameters={
+                "goal": Arg("goal"),
+                "action_preset": Arg("action_preset"),
+                "require_depth": Arg("use_depth"),
+                "tilt_topic": Arg("tilt_topic"),
+            },
+            remappings=(
+                ("camera/rgb/image_raw", Arg("rgb_topic")),
+                ("camera/depth/image_raw", Arg("depth_topic")),
+                ("odom", Arg("odom_topic")),
+                ("cmd_vel", Arg("cmd_vel_topic")),
+                ("e_stop", Arg("estop_topic")),
+            ),
+        ),
+        NodeSpec(
+            name="monitor",
+            executable="monitor",
+            module="objnav_ros.nodes.monitor_node",
+            remappings=(("odom", Arg("odom_topic")),),
+            condition=Arg("use_monitor"),
+            respawn=True,
+        ),
+    ),
+)
+
+GRAPHS: dict[str, GraphSpec] = {graph.name: graph for graph in (SIM_NAV, ROBOT_NAV)}

@@ -32,6 +32,7 @@ def node_command(node: ResolvedNode, params_file: str) -> list[str]:
         cmd += ["--params-file", params_file]
     for key, value in node.parameters.items():
         text = str(value).lower() if isinstance(value, bool) else str(value)
+        text = text or "''"  # rcl cannot parse an empty override; YAML '' is the empty string
         cmd += ["-p", f"{key}:={text}"]
     for src, dst in node.remappings:
         cmd += ["-r", f"{src}:={dst}"]

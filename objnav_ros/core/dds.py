@@ -25,7 +25,7 @@ def loopback_env(domain_id: int | None = None, base: Mapping[str, str] | None = 
     env["ROS_AUTOMATIC_DISCOVERY_RANGE"] = "LOCALHOST"
     env["RMW_IMPLEMENTATION"] = "rmw_fastrtps_cpp"
     env["FASTDDS_DEFAULT_PROFILES_FILE"] = str(profile_path())
-    env["FASTRTPS_DEFAULT_PROFILES_FILE"] = str(profile_path())
+    env.pop("FASTRTPS_DEFAULT_PROFILES_FILE", None)  # deprecated name; would take precedence
     env.pop("ROS_STATIC_PEERS", None)
     if domain_id is not None:
         if not 0 <= int(domain_id) <= 101:

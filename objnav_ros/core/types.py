@@ -34,3 +34,4 @@ class Observation:
     step: int
     goal_category: str
     camera_tilt_deg: float = 0.0
+    episode_id: str = ""

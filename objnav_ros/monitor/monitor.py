@@ -1,0 +1,123 @@
+"""The three detectors behind one ``update`` with per-kind counts and a health summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from objnav_ros.core.params import ParamSpec
+from objnav_ros.monitor.collision import CollisionConfig, CollisionDetector
+from objnav_ros.monitor.oscillation import OscillationConfig, OscillationDetector
+from objnav_ros.monitor.records import KINDS, STUCK, StepRecord, Verdict
+from objnav_ros.monitor.settings import from_params, param_specs
+from objnav_ros.monitor.stuck import StuckConfig, StuckDetector
+
+_SECTIONS = (
+    ("oscillation", OscillationConfig),
+    ("stuck", StuckConfig),
+    ("collision", CollisionConfig),
+)
+
+
+@dataclass(frozen=True)
+class MonitorConfig:
+    """One config per detector; ROS parameters are named ``<detector>.<field>``."""
+
+    oscillation: OscillationConfig = field(default_factory=OscillationConfig)
+    stuck: StuckConfig = field(default_factory=StuckConfig)
+    collision: CollisionConfig = field(default_factory=CollisionConfig)
+
+    def __post_init__(self) -> None:
+        for name, cls in _SECTIONS:
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(f"{name}: expected {cls.__name__}, got {getattr(self, name)!r}")
+
+    @staticmethod
+    def param_specs() -> list[ParamSpec]:
+        """One ParamSpec per detector setting, e.g. ``stuck.forward_allowance``."""
+        return [spec for name, cls in _SECTIONS for spec in param_specs(cls, name)]
+
+    @classmethod
+    def from_params(cls, values: dict) -> MonitorConfig:
+        """Build from ``{'stuck.forward_allowance': 8, ...}``; missing keys keep defaults."""
+        return cls(**{name: from_params(kind, name, values) for name, kind in _SECTIONS})
+
+
+class Monitor:
+    """Feed every executed step to the oscillation, stuck and collision detectors.
+
+    ``counts`` holds the verdicts per kind since the last :meth:`reset` (one episode),
+    ``totals`` since construction; ``steps`` counts the steps of this episode.
+    """
+
+    def __init__(self, config: MonitorConfig | None = None) -> None:
+        self.totals: Counter[str] = Counter({kind: 0 for kind in KINDS})
+        self.configure(config or MonitorConfig())
+        self.reset()
+
+    def configure(self, config: MonitorConfig) -> None:
+        """Use new settings; patterns in progress are forgotten, counts are kept."""
+        self.config = config
+        self._oscillation = OscillationDetector(config.oscillation)
+        self._stuck = StuckDetector(config.stuck)
+        self._collision = CollisionDetector(config.collision)
+
+    def reset(self) -> None:
+        """Start a new episode."""
+        for detector in (self._oscillation, self._stuck, self._collision):
+            detector.reset()
+        self.counts: Counter[str] = Counter({kind: 0 for kind in KINDS})
+        self.steps = 0
+
+    @property
+    def stuck_active(self) -> bool:
+        """Whether the agent is stuck right now (reported and not recovered)."""
+        return self._stuck.active
+
+    def update(self, record: StepRecord) -> list[Verdict]:
+        """Verdicts completed by this step (usually none), in KINDS order."""
+        self.steps += 1
+        verdicts = [
+            v
+            for v in (
+                self._oscillation.update(record),
+                self._stuck.update(record),
+                self._collision.update(record),
+            )
+            if v is not None
+        ]
+        for verdict in verdicts:
+            self.counts[verdict.kind] += 1
+            self.totals[verdict.kind] += 1
+        return verdicts
+
+
+@dataclass(frozen=True)
+class Health:
+    """Diagnostic summary: level 'OK', 'WARN' or 'ERROR', a message and key/values."""
+
+    level: str
+    message: str
+    values: dict[str, str]
+
+
+def health(monitor: Monitor, episode_id: str, error_event_count: int) -> Health:
+    """Summarize the episode for diagnostics.
+
+    OK without events this episode; ERROR while stuck or from ``error_event_count``
+    events this episode on; WARN otherwise.
+    """
+    events = sum(monitor.counts.values())
+    if monitor.stuck_active:
+        level, message = "ERROR", "agent is stuck"
+    elif events >= error_event_count:
+        level, message = "ERROR", f"{events} events this episode"
+    elif events:
+        level, message = "WARN", f"{events} events this episode"
+    else:
+        level, message = "OK", "no events this episode"
+    values = {"episode_id": episode_id, "steps": str(monitor.steps)}
+    values |= {kind: str(monitor.counts[kind]) for kind in KINDS}
+    values |= {f"total_{kind}": str(monitor.totals[kind]) for kind in KINDS}
+    values[f"{STUCK}_active"] = str(monitor.stuck_active).lower()
+    return Health(level, message, values)

@@ -1,0 +1,159 @@
+"""Action executor node: NavActions in, cmd_vel at a fixed rate out, EpisodeStatus per step.
+
+The real-robot stand-in for the simulator bridge: the logic (closed-loop motion,
+pre-emption, watchdogs, lock-step reports) is :class:`objnav_ros.robot.ActionExecutor`;
+this node converts messages and time. cmd_vel is published from a timer at
+``control_rate_hz`` (zero when idle or stopped), plus at once on STOP and e-stop.
+The e-stop topic ``e_stop`` (std_msgs/Bool) is subscribed twice: reliable
+transient-local, so a latched publisher's standing True applies at start-up, and
+best-effort volatile, which matches any publisher's QoS (so a volatile publisher's
+mismatch with the first is expected and only logged at debug level). True holds until a
+False.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import rclpy
+from builtin_interfaces.msg import Time
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from geometry_msgs.msg import Twist
+from nav_msgs.msg import Odometry
+from rclpy.event_handler import SubscriptionEventCallbacks
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
+from sensor_msgs.msg import Image
+from std_msgs.msg import Bool, Float64, String
+
+from objnav_ros.core import topics
+from objnav_ros.msg import EpisodeStatus, NavAction
+from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
+from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.robot import PARAMETERS, ActionExecutor, Result, StatusReport, executor_config
+
+E_STOP = "e_stop"  # std_msgs/Bool
+LEVELS = {"OK": DiagnosticStatus.OK, "WARN": DiagnosticStatus.WARN}
+
+
+class ExecutorNode(Node):
+    def __init__(self, **kwargs) -> None:
+        super().__init__("executor", **kwargs)
+        self.params = p = declare_parameters(self, PARAMETERS)
+        self.core = ActionExecutor(executor_config(p), run_id=time.strftime("%Y%m%dT%H%M%S"))
+        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
+        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
+                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
+        self.cmd_pub = self.create_publisher(Twist, topics.CMD_VEL, reliable)
+        self.status_pub = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
+        self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.tilt_pub = (self.create_publisher(Float64, p["tilt_topic"], reliable)
+                         if p["tilt_topic"] else None)
+        self.create_subscription(Image, topics.RGB, self.on_rgb, qos_profile_sensor_data)
+        if p["require_depth"]:
+            self.create_subscription(Image, topics.DEPTH, self.on_depth, qos_profile_sensor_data)
+        self.create_subscription(Odometry, topics.ODOM, self.on_odom, qos_profile_sensor_data)
+        self.create_subscription(NavAction, topics.ACTION, self.on_action, reliable)
+        self.create_subscription(String, topics.GOAL, self.on_goal, latched)
+        quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: self.get_logger().debug(
+            f"e-stop publisher without transient-local durability: {event.last_policy_kind}"))
+        self.create_subscription(Bool, E_STOP, self.on_e_stop, latched, event_callbacks=quiet)
+        self.create_subscription(Bool, E_STOP, self.on_e_stop, qos_profile_sensor_data)
+        self.create_timer(1.0 / p["control_rate_hz"], self.control)
+        self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
+        if p["goal"]:
+            self.core.on_goal(p["goal"], self.now())
+        self.get_logger().info(f"executor ready: {self.core.config.actions}")
+
+    def now(self) -> float:
+        return self.get_clock().now().nanoseconds / NS_PER_S
+
+    # --- inputs ---
+    def on_rgb(self, msg: Image) -> None:
+        self.core.on_rgb(stamp_key(msg.header.stamp), msg.header.frame_id, self.now())
+        self.report()
+
+    def on_depth(self, msg: Image) -> None:
+        self.core.on_depth(stamp_key(msg.header.stamp), self.now())
+        self.report()
+
+    def on_odom(self, msg: Odometry) -> None:
+        self.core.on_odom(pose_from_odometry(msg), self.now())
+
+    def on_goal(self, msg: String) -> None:
+        if self.core.on_goal(msg.data, self.now()):
+            self.get_logger().info(f"episode {self.core.episode.episode_id}: find {msg.data!r}")
+
+    def on_e_stop(self, msg: Bool) -> None:
+        if msg.data != self.core.watchdog.e_stop:
+            self.get_logger().warning("e-stop engaged" if msg.data else "e-stop released")
+        self.core.on_e_stop(msg.data)
+        self.control()
+
+    def on_action(self, msg: NavAction) -> None:
+        response = self.core.on_action(msg.action, msg.observation_seq, self.now())
+        if response.result is not Result.ACCEPTED:
+            self.get_logger().warning(f"action {msg.action}: {response.result.value}: "
+                                   f"{response.detail}")
+        if response.tilt_rad is not None:
+            self.tilt_pub.publish(Float64(data=response.tilt_rad))
+        self.control()
+
+    # --- outputs ---
+    def control(self) -> None:
+        """Publish the velocity command for now, then any report that became due."""
+        command = self.core.tick(self.now())
+        twist = Twist()
+        twist.linear.x, twist.angular.z = command.linear, command.angular
+        self.cmd_pub.publish(twist)
+        self.report()
+
+    def report(self) -> None:
+        status = self.core.take_status(self.now())
+        if status is not None:
+            self.status_pub.publish(status_msg(status))
+
+    def publish_diagnostics(self) -> None:
+        summary = self.core.summary(self.now())
+        status = DiagnosticStatus(
+            level=LEVELS[summary.level], name=f"{self.get_name()}: base", hardware_id="base",
+            message=summary.message,
+            values=[KeyValue(key=k, value=v) for k, v in summary.values.items()])
+        array = DiagnosticArray(status=[status])
+        array.header.stamp = self.get_clock().now().to_msg()
+        self.diag_pub.publish(array)
+
+
+def status_msg(report: StatusReport) -> EpisodeStatus:
+    msg = EpisodeStatus(
+        observation_seq=report.observation_seq, episode_id=report.episode_id,
+        object_category=report.object_category, step=report.step, collided=report.collided,
+        done=report.done, success=False, distance_to_goal=math.nan, spl=math.nan,
+        path_length=report.path_length, end_reason=report.end_reason)
+    msg.header.stamp = Time(sec=report.stamp_ns // NS_PER_S, nanosec=report.stamp_ns % NS_PER_S)
+    msg.header.frame_id = report.frame_id
+    return msg
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    try:
+        node = ExecutorNode()
+    except ValueError as exc:
+        print(f"executor: {exc}")
+        rclpy.try_shutdown()
+        return 2
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

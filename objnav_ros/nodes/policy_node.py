@@ -1,0 +1,223 @@
+"""Policy node: camera frame (+ depth, goal, episode status) in, one NavAction out per frame.
+
+Frames are matched by stamp: RGB, depth, odometry and EpisodeStatus of one observation
+share it. Each observation is answered exactly once, for the sequence number its
+EpisodeStatus carried; frames older than the last answered one are dropped (never a
+stale answer). Decision latency and valid-action % go to /diagnostics.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from nav_msgs.msg import Odometry
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
+from sensor_msgs.msg import Image
+from std_msgs.msg import String
+
+from objnav_ros.core import topics
+from objnav_ros.core.actions import PRESETS, action_space
+from objnav_ros.core.images import depth_from_image, rgb_from_image
+from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.types import Observation, Pose2D
+from objnav_ros.msg import EpisodeStatus, NavAction
+from objnav_ros.nodes.convert import pose_from_odometry, stamp_key
+from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, make_policy
+
+PARAMETERS = [
+    ParamSpec("policy", "frontier", "Policy type: vlm, frontier, random or expert.",
+              choices=POLICY_TYPES, read_only=True),
+    ParamSpec("model_path", "", "Local Qwen2.5-VL model folder (policy vlm).", read_only=True),
+    ParamSpec("adapter_path", "", "LoRA adapter folder; empty = base model.", read_only=True),
+    ParamSpec("merge_adapter", False, "Merge the adapter into the weights after loading.",
+              read_only=True),
+    ParamSpec("mode", "score", "VLM decision: score (log-prob of each action) or generate.",
+              choices=("score", "generate"), read_only=True),
+    ParamSpec("device", "auto", "Torch device: auto, cpu, cuda or cuda:N.", read_only=True),
+    ParamSpec("dtype", "auto", "auto (CUDA bf16, CPU fp32), float32, bfloat16 or float16.",
+              choices=("auto", "float32", "bfloat16", "float16"), read_only=True),
+    ParamSpec("load_in_4bit", False, "Load NF4 4-bit weights (bitsandbytes).", read_only=True),
+    ParamSpec("max_new_tokens", 64, "Generate mode: answer length limit (tokens).",
+              min_value=1, max_value=2048, read_only=True),
+    ParamSpec("temperature", 0.0, "0 = argmax; > 0 samples the action distribution.",
+              min_value=0.0, max_value=10.0, read_only=True),
+    ParamSpec("fallback_action", "random",
+              "Action used when the answer cannot be parsed: an action name or random.",
+              read_only=True),
+    ParamSpec("prompt_file", "", "Prompt template file; empty = packaged default.",
+              read_only=True),
+    ParamSpec("action_preset", "habitat", "Allowed actions/amounts: habitat or seed.",
+              choices=tuple(PRESETS), read_only=True),
+    ParamSpec("scene", "", "Expert policy: scene file the simulator runs.", read_only=True),
+    ParamSpec("episodes", "", "Expert policy: the simulator's episode file.", read_only=True),
+    ParamSpec("seed", 0, "Random seed (random policy, sampling, generated scenes).",
+              min_value=0, max_value=2**31 - 1, read_only=True),
+    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
+              min_value=0.1, max_value=60.0),
+]
+KEEP_FRAMES = 8
+
+
+@dataclass
+class _Frame:
+    rgb: Image | None = None
+    depth: Image | None = None
+    status: EpisodeStatus | None = None
+    pose: Pose2D | None = None
+
+
+class PolicyNode(Node):
+    def __init__(self, **node_options) -> None:
+        super().__init__("policy", **node_options)
+        self.params = declare_parameters(self, PARAMETERS)
+        p = self.params
+        self.actions = action_space(p["action_preset"])
+        self.policy = make_policy(PolicySettings(
+            kind=p["policy"], actions=self.actions, seed=p["seed"], model_path=p["model_path"],
+            adapter_path=p["adapter_path"], merge_adapter=p["merge_adapter"], mode=p["mode"],
+            device=p["device"], dtype=p["dtype"], load_in_4bit=p["load_in_4bit"],
+            max_new_tokens=p["max_new_tokens"], temperature=p["temperature"],
+            fallback_action=p["fallback_action"], prompt_file=p["prompt_file"],
+            scene=p["scene"], episodes=p["episodes"]))
+        self.needs_depth = self.policy.needs_depth
+        self.needs_pose = self.policy.needs_pose
+        self.frames: dict[int, _Frame] = {}
+        self.answered = -1
+        self.episode_id = None
+        self.goal = ""
+        self.latencies_ms: list[float] = []
+
+        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
+        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
+                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
+        self.pub = self.create_publisher(NavAction, topics.ACTION, reliable)
+        self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.create_subscription(Image, topics.RGB, self.on_rgb, qos_profile_sensor_data)
+        if self.needs_depth:
+            self.create_subscription(Image, topics.DEPTH, self.on_depth, qos_profile_sensor_data)
+        if self.needs_pose:
+            self.create_subscription(Odometry, topics.ODOM, self.on_odom, reliable)
+        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.on_status, reliable)
+        self.create_subscription(String, topics.GOAL, self.on_goal, latched)
+        self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
+        self.get_logger().info(
+            f"policy {self.policy.name} ready ({len(self.actions.actions)} actions)")
+
+    # --- inputs: file each piece under its stamp, decide when the frame is complete ---
+    def _frame(self, header) -> tuple[int, _Frame] | None:
+        key = stamp_key(header.stamp)
+        if key <= self.answered:
+            return None
+        frame = self.frames.setdefault(key, _Frame())
+        for old in sorted(self.frames)[:-KEEP_FRAMES]:
+            del self.frames[old]
+        return key, frame
+
+    def on_rgb(self, msg: Image) -> None:
+        self._store(msg.header, "rgb", msg)
+
+    def on_depth(self, msg: Image) -> None:
+        self._store(msg.header, "depth", msg)
+
+    def on_odom(self, msg: Odometry) -> None:
+        self._store(msg.header, "pose", pose_from_odometry(msg))
+
+    def on_status(self, msg: EpisodeStatus) -> None:
+        if msg.episode_id != self.episode_id:
+            self.episode_id = msg.episode_id
+            self.policy.reset()
+        self._store(msg.header, "status", msg)
+
+    def on_goal(self, msg: String) -> None:
+        self.goal = msg.data
+
+    def _store(self, header, field: str, value) -> None:
+        entry = self._frame(header)
+        if entry is None:
+            return
+        key, frame = entry
+        setattr(frame, field, value)
+        if frame.rgb is None or frame.status is None:
+            return
+        if (self.needs_depth and frame.depth is None) or (self.needs_pose and frame.pose is None):
+            return
+        self._answer(key, frame)
+
+    def _answer(self, key: int, frame: _Frame) -> None:
+        self.answered = key
+        for old in [k for k in self.frames if k <= key]:
+            del self.frames[old]
+        status = frame.status
+        if status.done:
+            return
+        try:
+            obs = Observation(
+                rgb=rgb_from_image(frame.rgb, topics.RGB),
+                depth=(depth_from_image(frame.depth, topics.DEPTH) if frame.depth else None),
+                pose=frame.pose or Pose2D(0.0, 0.0, 0.0),
+                collided=status.collided,
+                step=status.step,
+                goal_category=status.object_category or self.goal,
+                episode_id=status.episode_id,
+            )
+        except ValueError as exc:
+            self.get_logger().error(str(exc), throttle_duration_sec=5.0)
+            return
+        start = time.perf_counter()
+        decision = self.policy.select_action(obs)
+        self.latencies_ms.append((time.perf_counter() - start) * 1000.0)
+        msg = NavAction(header=frame.rgb.header, observation_seq=status.observation_seq,
+                        action=int(decision.action), source=decision.source or self.policy.name,
+                        valid=decision.valid, reasoning=decision.text)
+        if decision.probabilities:
+            msg.candidates = [int(a) for a in decision.probabilities]
+            msg.scores = [float(v) for v in decision.probabilities.values()]
+        self.pub.publish(msg)
+
+    def publish_diagnostics(self) -> None:
+        stats = self.policy.stats
+        recent = self.latencies_ms[-100:]
+        mean_ms = sum(recent) / len(recent) if recent else 0.0
+        valid = stats.valid_percent
+        level = DiagnosticStatus.OK
+        if stats.decisions and valid < 90.0:
+            level = DiagnosticStatus.WARN
+        status = DiagnosticStatus(
+            level=level, name=f"{self.get_name()}: policy", hardware_id=self.policy.name,
+            message=f"{stats.decisions} decisions, {valid:.1f}% valid" if stats.decisions
+            else "waiting for observations",
+            values=[KeyValue(key="decisions", value=str(stats.decisions)),
+                    KeyValue(key="valid_action_percent", value=f"{valid:.2f}"),
+                    KeyValue(key="latency_ms_mean", value=f"{mean_ms:.2f}"),
+                    KeyValue(key="latency_ms_last", value=f"{recent[-1]:.2f}" if recent else "")])
+        array = DiagnosticArray(status=[status])
+        array.header.stamp = self.get_clock().now().to_msg()
+        self.diag_pub.publish(array)
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    try:
+        node = PolicyNode()
+    except ValueError as exc:
+        print(f"policy: {exc}")
+        rclpy.try_shutdown()
+        return 2
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,307 @@
+"""Simulator bridge: RGB-D, camera info, odometry, TF, goal, status, /clock out; NavAction in.
+
+Lock-step (default): exactly one simulator step per accepted action; the new observation's
+RGB, depth, odometry, TF and EpisodeStatus share one stamp (sim time) and EpisodeStatus
+carries its ``observation_seq``. An action is accepted only for the current observation
+(matching ``observation_seq``, or stamp when the seq is 0). Free-run: steps at ``rate_hz``
+with the latest action (held when ``hold_last_action``). Malformed, unknown, disallowed or
+stale actions are rejected with a warning and counted; the simulator is left untouched.
+Never waits for subscribers: the latest observation is republished every
+``republish_period_s`` while no action arrives, so a late policy still sees it.
+"""
+
+from __future__ import annotations
+
+import math
+
+import rclpy
+from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
+from nav_msgs.msg import Odometry
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
+from rosgraph_msgs.msg import Clock
+from sensor_msgs.msg import CameraInfo, Image
+from std_msgs.msg import Header, String
+from std_srvs.srv import Trigger
+from tf2_msgs.msg import TFMessage
+
+from objnav_ros.core import topics
+from objnav_ros.core.actions import PRESETS, Action, action_space
+from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.types import Observation
+from objnav_ros.msg import EpisodeStatus, NavAction
+from objnav_ros.nodes.convert import (
+    OPTICAL_ROTATION,
+    camera_info_msg,
+    image_msg,
+    odometry_msg,
+    rpy_quaternion,
+    stamp,
+    stamp_key,
+    transform,
+    yaw_quaternion,
+)
+from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.sim.config import SimConfig
+from objnav_ros.sim.factory import BACKENDS, make_simulator
+from objnav_ros.sim.scene_source import SceneSource
+
+PARAMETERS = [
+    ParamSpec("backend", "embedded", "Simulator: embedded (moderngl, CPU) or habitat.",
+              choices=BACKENDS, read_only=True),
+    ParamSpec("scene", "", "Scene file (.glb); empty = generated house.", read_only=True),
+    ParamSpec("episodes", "", "Episode file (.json/.json.gz); empty = generated.",
+              read_only=True),
+    ParamSpec("seed", 0, "Seed of the generated house and episodes.", min_value=0,
+              max_value=2**31 - 1, read_only=True),
+    ParamSpec("n_episodes", 10, "Episodes generated when no episode file is given.",
+              min_value=1, max_value=100000, read_only=True),
+    ParamSpec("lock_step", True, "One step per action (true) or free-run at rate_hz.",
+              read_only=True),
+    ParamSpec("rate_hz", 5.0, "Free-run step rate.", min_value=0.1, max_value=200.0,
+              read_only=True),
+    ParamSpec("hold_last_action", False, "Free-run: repeat the last action every tick."),
+    ParamSpec("action_preset", "habitat", "Action amounts: habitat or seed.",
+              choices=tuple(PRESETS), read_only=True),
+    ParamSpec("width", 640, "Image width (px).", min_value=16, max_value=4096, read_only=True),
+    ParamSpec("height", 480, "Image height (px).", min_value=16, max_value=4096,
+              read_only=True),
+    ParamSpec("hfov_deg", 79.0, "Horizontal field of view.", min_value=10.0, max_value=170.0,
+              read_only=True),
+    ParamSpec("camera_height_m", 0.88, "Camera height above the floor.", min_value=0.1,
+              max_value=3.0, read_only=True),
+    ParamSpec("success_distance_m", 1.0, "STOP within this distance of a goal succeeds.",
+              min_value=0.05, max_value=10.0, read_only=True),
+    ParamSpec("max_steps", 500, "Episode step limit.", min_value=1, max_value=100000,
+              read_only=True),
+    ParamSpec("step_period_s", 0.1, "Sim time advanced per step (stamps and /clock).",
+              min_value=0.001, max_value=10.0, read_only=True),
+    ParamSpec("auto_next_episode", True, "Start the next episode when one ends."),
+    ParamSpec("exit_when_done", False, "Exit (status 0) after the last episode ends.",
+              read_only=True),
+    ParamSpec("republish_period_s", 1.0,
+              "Republish the current observation while waiting for an action (0 = never).",
+              min_value=0.0, max_value=60.0, read_only=True),
+    ParamSpec("odom_frame", "odom", "Odometry frame (REP-105).", read_only=True),
+    ParamSpec("base_frame", "base_link", "Robot base frame.", read_only=True),
+    ParamSpec("camera_frame", "camera_link", "Camera body frame.", read_only=True),
+    ParamSpec("optical_frame", "camera_optical_frame", "Camera optical frame (z forward).",
+              read_only=True),
+]
+
+
+class SimBridgeNode(Node):
+    def __init__(self, **node_options) -> None:
+        super().__init__("sim_bridge", **node_options)
+        p = self.params = declare_parameters(self, PARAMETERS)
+        config = SimConfig(
+            width=p["width"], height=p["height"], hfov_deg=p["hfov_deg"],
+            camera_height_m=p["camera_height_m"], action_space=action_space(p["action_preset"]),
+            success_distance_m=p["success_distance_m"], max_steps=p["max_steps"], seed=p["seed"])
+        source = SceneSource(scene=p["scene"], episodes=p["episodes"], seed=p["seed"],
+                             n_episodes=p["n_episodes"])
+        if p["backend"] != "embedded" and not p["episodes"]:
+            raise ValueError(f"backend {p['backend']} needs an episode file (parameter episodes)")
+        self.sim = make_simulator(p["backend"], source.scene_path(), config)
+        self.episodes = source.load_episodes(config, getattr(self.sim, "random_episode", None))
+        self.camera = CameraModel(config.width, config.height, config.hfov_deg)
+        self.episode_index = 0
+        self.seq = 0
+        self.sim_time = 0.0
+        self.obs: Observation | None = None
+        self.header = Header()
+        self.pending: Action | None = None
+        self.last_action: Action | None = None
+        self.rejected = 0
+        self.finished = False
+
+        sensor = qos_profile_sensor_data
+        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
+        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
+                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
+        self.pub_rgb = self.create_publisher(Image, topics.RGB, sensor)
+        self.pub_depth = self.create_publisher(Image, topics.DEPTH, sensor)
+        self.pub_info = self.create_publisher(CameraInfo, topics.CAMERA_INFO, sensor)
+        self.pub_odom = self.create_publisher(Odometry, topics.ODOM, reliable)
+        self.pub_tf = self.create_publisher(TFMessage, "/tf", reliable)
+        self.pub_tf_static = self.create_publisher(TFMessage, "/tf_static", latched)
+        self.pub_goal = self.create_publisher(String, topics.GOAL, latched)
+        self.pub_status = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
+        self.pub_clock = self.create_publisher(Clock, "/clock", reliable)
+        self.pub_diag = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.create_subscription(NavAction, topics.ACTION, self.on_action, reliable)
+        self.create_service(Trigger, "~/reset_episode", self.on_reset)
+        self.create_service(Trigger, "~/next_episode", self.on_next)
+        if p["lock_step"]:
+            if p["republish_period_s"] > 0:
+                self.create_timer(p["republish_period_s"], self.publish_observation)
+        else:
+            self.create_timer(1.0 / p["rate_hz"], self.on_tick)
+        self.create_timer(1.0, self.publish_diagnostics)
+        self.start_episode(0)
+
+    # --- episodes ---
+    def start_episode(self, index: int) -> None:
+        self.episode_index = index
+        episode = self.episodes[index]
+        self.obs = self.sim.reset(episode)
+        self.pending = self.last_action = None
+        self.pub_goal.publish(String(data=episode.object_category))
+        self.get_logger().info(
+            f"episode {episode.episode_id} ({index + 1}/{len(self.episodes)}): "
+            f"find {episode.object_category}")
+        self.advance_and_publish()
+
+    def on_reset(self, _request, response):
+        self.start_episode(self.episode_index)
+        response.success, response.message = True, f"episode {self.sim.episode.episode_id} reset"
+        return response
+
+    def on_next(self, _request, response):
+        if self.episode_index + 1 >= len(self.episodes):
+            response.success, response.message = False, "no more episodes"
+            return response
+        self.start_episode(self.episode_index + 1)
+        response.success, response.message = True, f"episode {self.sim.episode.episode_id}"
+        return response
+
+    # --- actions ---
+    def reject(self, reason: str) -> None:
+        self.rejected += 1
+        self.get_logger().warning(f"rejected action on {topics.ACTION}: {reason}",
+                                  throttle_duration_sec=2.0)
+
+    def on_action(self, msg: NavAction) -> None:
+        try:
+            action = Action.from_id(msg.action)
+        except ValueError as exc:
+            self.reject(str(exc))
+            return
+        if action not in self.sim.config.action_space:
+            self.reject(f"{action.name} is not allowed by action_preset "
+                        f"{self.params['action_preset']}")
+            return
+        if self.finished or self.sim.metrics().done:
+            self.reject(f"episode {self.sim.episode.episode_id} is over")
+            return
+        if not self.params["lock_step"]:
+            self.pending = action
+            return
+        current = (msg.observation_seq == self.seq if msg.observation_seq
+                   else stamp_key(msg.header.stamp) == stamp_key(self.header.stamp))
+        if not current:
+            self.reject(f"stale: answers observation {msg.observation_seq}, current is {self.seq}")
+            return
+        self.execute(action)
+
+    def on_tick(self) -> None:
+        if self.finished or self.sim.metrics().done:
+            return
+        action = self.pending or (self.last_action if self.params["hold_last_action"] else None)
+        self.pending = None
+        if action is None:
+            self.advance_and_publish()
+        else:
+            self.execute(action)
+
+    def execute(self, action: Action) -> None:
+        self.obs = self.sim.step(action)
+        self.last_action = action
+        self.advance_and_publish()
+        state = self.sim.metrics()
+        if state.done:
+            self.get_logger().info(
+                f"episode {state.episode_id} ended ({state.end_reason}): success={state.success} "
+                f"spl={state.spl:.3f} steps={state.step}")
+            self.episode_finished()
+
+    def episode_finished(self) -> None:
+        last = self.episode_index + 1 >= len(self.episodes)
+        if last:
+            self.finished = True
+            self.get_logger().info("all episodes done")
+            if self.params["exit_when_done"]:
+                raise SystemExit(0)
+        elif self.params["auto_next_episode"]:
+            self.start_episode(self.episode_index + 1)
+
+    # --- outputs ---
+    def advance_and_publish(self) -> None:
+        self.seq += 1
+        self.sim_time += self.params["step_period_s"]
+        self.header = Header(stamp=stamp(self.sim_time), frame_id=self.params["optical_frame"])
+        self.pub_clock.publish(Clock(clock=self.header.stamp))
+        self.publish_observation()
+
+    def publish_observation(self) -> None:
+        obs, header, p = self.obs, self.header, self.params
+        odom_header = Header(stamp=header.stamp, frame_id=p["odom_frame"])
+        base = Header(stamp=header.stamp, frame_id=p["base_frame"])
+        camera = Header(stamp=header.stamp, frame_id=p["camera_frame"])
+        self.pub_tf.publish(TFMessage(transforms=[
+            transform(odom_header, p["base_frame"], (obs.pose.x, obs.pose.y, 0.0),
+                      yaw_quaternion(obs.pose.yaw)),
+            transform(base, p["camera_frame"], (0.0, 0.0, self.sim.config.camera_height_m),
+                      rpy_quaternion(0.0, -math.radians(obs.camera_tilt_deg), 0.0)),
+        ]))
+        self.pub_tf_static.publish(TFMessage(transforms=[
+            transform(camera, p["optical_frame"], rotation=OPTICAL_ROTATION)]))
+        self.pub_odom.publish(odometry_msg(obs.pose, odom_header, p["base_frame"]))
+        self.pub_rgb.publish(image_msg(obs.rgb, "rgb8", header))
+        self.pub_depth.publish(image_msg(obs.depth, "32FC1", header))
+        self.pub_info.publish(camera_info_msg(self.camera, header))
+        self.pub_status.publish(self.status_msg())
+
+    def status_msg(self) -> EpisodeStatus:
+        state = self.sim.metrics()
+        return EpisodeStatus(
+            header=Header(stamp=self.header.stamp, frame_id=self.params["odom_frame"]),
+            observation_seq=self.seq, episode_id=state.episode_id, scene_id=state.scene_id,
+            object_category=state.object_category, step=state.step, collided=state.collided,
+            done=state.done, success=state.success, distance_to_goal=state.distance_to_goal,
+            spl=state.spl, path_length=state.path_length, end_reason=state.end_reason)
+
+    def publish_diagnostics(self) -> None:
+        state = self.sim.metrics()
+        level = DiagnosticStatus.WARN if self.rejected else DiagnosticStatus.OK
+        status = DiagnosticStatus(
+            level=level, name=f"{self.get_name()}: simulator", hardware_id=self.params["backend"],
+            message=f"episode {state.episode_id} step {state.step}, {self.rejected} rejected",
+            values=[KeyValue(key="episode", value=state.episode_id),
+                    KeyValue(key="step", value=str(state.step)),
+                    KeyValue(key="observation_seq", value=str(self.seq)),
+                    KeyValue(key="rejected_actions", value=str(self.rejected))])
+        array = DiagnosticArray(status=[status])
+        array.header.stamp = self.header.stamp
+        self.pub_diag.publish(array)
+
+    def destroy_node(self) -> None:
+        self.sim.close()
+        super().destroy_node()
+
+
+def main(args=None) -> int:
+    rclpy.init(args=args)
+    try:
+        node = SimBridgeNode()
+    except ValueError as exc:
+        print(f"sim_bridge: {exc}")
+        rclpy.try_shutdown()
+        return 2
+    code = 0
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        pass
+    except SystemExit as done:
+        code = int(done.code or 0)
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

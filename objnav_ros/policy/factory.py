@@ -1,0 +1,68 @@
+"""Build any policy from one flat settings record (what the policy node's parameters hold)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from objnav_ros.core.actions import ActionSpace, action_space
+from objnav_ros.policy.config import VLMPolicyConfig
+from objnav_ros.policy.decision import Policy
+from objnav_ros.policy.explorer import DepthExplorer
+from objnav_ros.policy.random_policy import RandomPolicy
+from objnav_ros.sim.config import SimConfig
+from objnav_ros.sim.scene_source import SceneSource
+
+POLICY_TYPES = ("vlm", "frontier", "random", "expert")
+
+
+@dataclass(frozen=True)
+class PolicySettings:
+    """The policy kind and everything any kind needs; fields a kind does not read are ignored."""
+
+    kind: str = "frontier"  # one of POLICY_TYPES
+    actions: ActionSpace = field(default_factory=action_space)
+    seed: int = 0  # random policy; VLM sampling and fallback
+    model_path: str = ""  # vlm: the fields below map onto VLMPolicyConfig
+    adapter_path: str = ""
+    merge_adapter: bool = False
+    mode: str = "score"
+    device: str = "auto"
+    dtype: str = "auto"
+    load_in_4bit: bool = False
+    max_new_tokens: int = 64
+    temperature: float = 0.0
+    fallback_action: str = "random"
+    prompt_file: str = ""
+    scene: str = ""  # expert (simulator) policy: the simulator's scene file ("" = generated)
+    episodes: str = ""  # expert: the simulator's episode file ("" = generated from seed)
+    sim: SimConfig = field(default_factory=SimConfig)  # expert: agent body, success distance
+
+    def __post_init__(self) -> None:
+        if self.kind not in POLICY_TYPES:
+            raise ValueError(f"kind: expected one of {POLICY_TYPES}, got {self.kind!r}")
+
+    def vlm_config(self) -> VLMPolicyConfig:
+        """The VLM policy's settings (validated there)."""
+        return VLMPolicyConfig(
+            model_path=self.model_path, adapter_path=self.adapter_path,
+            merge_adapter=self.merge_adapter, mode=self.mode, device=self.device,
+            dtype=self.dtype, load_in_4bit=self.load_in_4bit, max_new_tokens=self.max_new_tokens,
+            temperature=self.temperature, fallback_action=self.fallback_action,
+            prompt_file=self.prompt_file,
+        )
+
+
+def make_policy(settings: PolicySettings) -> Policy:
+    """A ready policy of ``settings.kind`` (a VLM loads its model here)."""
+    if settings.kind == "vlm":
+        from objnav_ros.policy.vlm_policy import VLMPolicy
+
+        return VLMPolicy.from_config(settings.vlm_config(), settings.actions.actions, settings.seed)
+    if settings.kind == "expert":
+        from objnav_ros.policy.expert_policy import ExpertPolicy
+
+        source = SceneSource(scene=settings.scene, episodes=settings.episodes, seed=settings.seed)
+        return ExpertPolicy(settings.actions, source, replace(settings.sim, seed=settings.seed))
+    if settings.kind == "frontier":
+        return DepthExplorer(settings.actions)
+    return RandomPolicy(settings.actions.actions, settings.seed)

@@ -1,0 +1,68 @@
+"""The ObjectNav prompt: a text template with ``$goal`` and ``$actions``, and its JSON answer.
+
+Both decision modes share the prefix built here (chat template + image + user text +
+assistant header); score mode appends :func:`answer_text` for every allowed action.
+"""
+
+from __future__ import annotations
+
+import json
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from objnav_ros.core.actions import Action
+
+PLACEHOLDERS = frozenset({"goal", "actions"})
+
+
+@dataclass(frozen=True)
+class PromptTemplate:
+    """User text with ``$goal`` (required) and ``$actions`` placeholders (``string.Template``)."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        template = string.Template(self.text)
+        if not template.is_valid():
+            raise ValueError("text: invalid $placeholder syntax (write $$ for a literal $)")
+        names = set(template.get_identifiers())
+        if unknown := names - PLACEHOLDERS:
+            raise ValueError(f"text: unknown placeholders {sorted(unknown)}; "
+                             f"expected {sorted(PLACEHOLDERS)}")
+        if "goal" not in names:
+            raise ValueError("text: the prompt must contain the $goal placeholder")
+
+    @classmethod
+    def load(cls, path: str | Path = "") -> PromptTemplate:
+        """Read ``path`` (stripped); an empty path reads the packaged ``prompts/objectnav.txt``."""
+        if not path:
+            packaged = resources.files("objnav_ros.policy") / "prompts" / "objectnav.txt"
+            return cls(packaged.read_text(encoding="utf-8").strip())
+        file = Path(path)
+        if not file.is_file():
+            raise ValueError(f"prompt_file: {file} does not exist")
+        return cls(file.read_text(encoding="utf-8").strip())
+
+    def user_text(self, goal: str, actions: Sequence[Action]) -> str:
+        """The user message for one goal category and the allowed actions."""
+        listed = ", ".join(f'"{a.text}"' for a in actions)
+        return string.Template(self.text).substitute(goal=goal, actions=listed)
+
+    def messages(self, goal: str, actions: Sequence[Action]) -> list[dict]:
+        """One user turn: the camera image followed by the user text."""
+        content = [{"type": "image"}, {"type": "text", "text": self.user_text(goal, actions)}]
+        return [{"role": "user", "content": content}]
+
+    def render(self, processor, goal: str, actions: Sequence[Action]) -> str:
+        """The shared prompt prefix as text, ending with the assistant header."""
+        return processor.apply_chat_template(
+            self.messages(goal, actions), add_generation_prompt=True, tokenize=False
+        )
+
+
+def answer_text(action: Action) -> str:
+    """The JSON answer naming ``action``, Observation and Reasoning left empty (as in training)."""
+    return json.dumps({"Observation": "", "Reasoning": "", "Action": action.text})
