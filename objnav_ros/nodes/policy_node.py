@@ -1,14 +1,15 @@
 """Policy node: camera frame (+ depth, goal, episode status) in, one NavAction out per frame.
 
-Frames are matched by stamp: RGB, depth, odometry and EpisodeStatus of one observation
-share it. Each observation is answered exactly once, for the sequence number its
-EpisodeStatus carried; frames older than the last answered one are dropped (never a
-stale answer). Decision latency and valid-action % go to /diagnostics.
+Frames are matched by stamp: RGB, depth and EpisodeStatus of one observation share it;
+the pose comes from the odometry nearest to that stamp (within ``odom_tolerance_s``).
+Each observation is answered exactly once, for the sequence number its EpisodeStatus
+carried; frames older than the last answered one are dropped (never a stale answer). Decision latency and valid-action % go to /diagnostics.
 """
 
 from __future__ import annotations
 
 import time
+from collections import deque
 from dataclasses import dataclass
 
 import rclpy
@@ -58,10 +59,14 @@ PARAMETERS = [
     ParamSpec("episodes", "", "Expert policy: the simulator's episode file.", read_only=True),
     ParamSpec("seed", 0, "Random seed (random policy, sampling, generated scenes).",
               min_value=0, max_value=2**31 - 1, read_only=True),
+    ParamSpec("odom_tolerance_s", 0.05,
+              "Largest stamp difference between a frame and the odometry giving its pose (s).",
+              min_value=0.0, max_value=1.0, read_only=True),
     ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
               min_value=0.1, max_value=60.0),
 ]
 KEEP_FRAMES = 8
+KEEP_ODOMETRY = 200
 
 
 @dataclass
@@ -69,7 +74,6 @@ class _Frame:
     rgb: Image | None = None
     depth: Image | None = None
     status: EpisodeStatus | None = None
-    pose: Pose2D | None = None
 
 
 class PolicyNode(Node):
@@ -88,6 +92,7 @@ class PolicyNode(Node):
         self.needs_depth = self.policy.needs_depth
         self.needs_pose = self.policy.needs_pose
         self.frames: dict[int, _Frame] = {}
+        self.odometry: deque[tuple[int, Pose2D]] = deque(maxlen=KEEP_ODOMETRY)
         self.answered = -1
         self.episode_id = None
         self.goal = ""
@@ -126,7 +131,17 @@ class PolicyNode(Node):
         self._store(msg.header, "depth", msg)
 
     def on_odom(self, msg: Odometry) -> None:
-        self._store(msg.header, "pose", pose_from_odometry(msg))
+        self.odometry.append((stamp_key(msg.header.stamp), pose_from_odometry(msg)))
+        for key in sorted(self.frames, reverse=True):
+            if self._try_answer(key, self.frames[key]):
+                return
+
+    def _pose_at(self, key: int) -> Pose2D | None:
+        """Odometry pose nearest to stamp ``key`` within ``odom_tolerance_s``."""
+        if not self.odometry:
+            return None
+        stamp_ns, pose = min(self.odometry, key=lambda entry: abs(entry[0] - key))
+        return pose if abs(stamp_ns - key) <= self.params["odom_tolerance_s"] * 1e9 else None
 
     def on_status(self, msg: EpisodeStatus) -> None:
         if msg.episode_id != self.episode_id:
@@ -143,13 +158,21 @@ class PolicyNode(Node):
             return
         key, frame = entry
         setattr(frame, field, value)
-        if frame.rgb is None or frame.status is None:
-            return
-        if (self.needs_depth and frame.depth is None) or (self.needs_pose and frame.pose is None):
-            return
-        self._answer(key, frame)
+        self._try_answer(key, frame)
 
-    def _answer(self, key: int, frame: _Frame) -> None:
+    def _try_answer(self, key: int, frame: _Frame) -> bool:
+        """Answer the frame when everything the policy needs for it has arrived."""
+        if frame.rgb is None or frame.status is None:
+            return False
+        if self.needs_depth and frame.depth is None:
+            return False
+        pose = self._pose_at(key) if self.needs_pose else Pose2D(0.0, 0.0, 0.0)
+        if pose is None:
+            return False
+        self._answer(key, frame, pose)
+        return True
+
+    def _answer(self, key: int, frame: _Frame, pose: Pose2D) -> None:
         self.answered = key
         for old in [k for k in self.frames if k <= key]:
             del self.frames[old]
@@ -160,7 +183,7 @@ class PolicyNode(Node):
             obs = Observation(
                 rgb=rgb_from_image(frame.rgb, topics.RGB),
                 depth=(depth_from_image(frame.depth, topics.DEPTH) if frame.depth else None),
-                pose=frame.pose or Pose2D(0.0, 0.0, 0.0),
+                pose=pose,
                 collided=status.collided,
                 step=status.step,
                 goal_category=status.object_category or self.goal,

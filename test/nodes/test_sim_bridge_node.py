@@ -2,6 +2,7 @@
 
 import math
 import time
+
 import numpy as np
 import pytest
 from rclpy.executors import SingleThreadedExecutor
