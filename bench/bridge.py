@@ -13,6 +13,8 @@ import argparse
 import json
 import math
 import os
+import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.dds import loopback_env
 from objnav_ros.sim import (
     EmbeddedSimulator,
     Episode,
@@ -151,6 +154,31 @@ def pyrender_results(scene: Path, cameras: list, raw_640: float) -> dict[str, fl
     }
 
 
+def ros_loop_results(scene: Path, steps: int, raw_640: float) -> dict[str, float]:
+    """Lock-step bridge process + minimal policy process over loopback DDS at 640x480.
+
+    ``ros_loop_ratio`` = loop steps/s / raw steps/s measured in the same run.
+    """
+    env = loopback_env(domain_id=50 + os.getpid() % 50)
+    root = Path(__file__).resolve().parents[1]
+    bridge = subprocess.Popen(
+        [sys.executable, "-m", "objnav_ros.nodes.sim_bridge_node", "--ros-args",
+         "-p", f"scene:={scene}", "-p", "n_episodes:=1", "-p", f"max_steps:={steps + 1000}",
+         "--log-level", "warn"], env=env, cwd=root)
+    try:
+        client = subprocess.run(
+            [sys.executable, str(root / "bench" / "action_client.py"), "--steps", str(steps)],
+            env=env, cwd=root, capture_output=True, text=True, timeout=600)
+    finally:
+        bridge.send_signal(signal.SIGINT)
+        bridge.wait(timeout=30)
+    if client.returncode:
+        raise RuntimeError(f"ROS loop client failed: {client.stderr[-2000:]}")
+    rate = json.loads(client.stdout.strip().splitlines()[-1])["steps_per_s"]
+    return {"ros_loop_steps_per_s_640x480": round(rate, 1),
+            "ros_loop_ratio": round(rate / raw_640, 3)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short run (< 60 s)")
@@ -164,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
         scene = bench_scene(args.scene, Path(workdir))
         rates, cameras = embedded_results(scene, steps)
         results.update(rates)
-        results.update(pyrender_results(scene, cameras[:frames], rates["raw_steps_per_s_640x480"]))
+        raw_640 = rates["raw_steps_per_s_640x480"]
+        results.update(ros_loop_results(scene, steps, raw_640))
+        results.update(pyrender_results(scene, cameras[:frames], raw_640))
     print(json.dumps(results))
     return 0
 
