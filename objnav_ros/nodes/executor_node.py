@@ -16,13 +16,11 @@ from __future__ import annotations
 import math
 import time
 
-import rclpy
 from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import Twist
 from nav_msgs.msg import Odometry
 from rclpy.event_handler import SubscriptionEventCallbacks
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Image
@@ -32,6 +30,7 @@ from objnav_ros.core import topics
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
 from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.nodes.spin import run_node
 from objnav_ros.robot import PARAMETERS, ActionExecutor, Result, StatusReport, executor_config
 
 E_STOP = "e_stop"  # std_msgs/Bool
@@ -138,21 +137,7 @@ def status_msg(report: StatusReport) -> EpisodeStatus:
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    try:
-        node = ExecutorNode()
-    except ValueError as exc:
-        print(f"executor: {exc}")
-        rclpy.try_shutdown()
-        return 2
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(ExecutorNode, args)
 
 
 if __name__ == "__main__":

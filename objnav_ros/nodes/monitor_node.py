@@ -9,10 +9,8 @@ Steps are assembled by :class:`objnav_ros.monitor.StepPairer` (``pairing`` param
 
 from __future__ import annotations
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSProfile, QoSReliabilityPolicy
 
@@ -33,6 +31,7 @@ from objnav_ros.monitor import (
 from objnav_ros.msg import EpisodeStatus, MonitorEvent, NavAction
 from objnav_ros.nodes.convert import pose_from_odometry, seconds, stamp
 from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.nodes.spin import run_node
 
 PARAMETERS = [
     ParamSpec("pairing", "status",
@@ -137,17 +136,9 @@ def event_msg(verdict: Verdict, episode_id: str, time_s: float) -> MonitorEvent:
     return msg
 
 
-def main(args=None) -> None:
-    rclpy.init(args=args)
-    node = MonitorNode()
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
+def main(args=None) -> int:
+    return run_node(MonitorNode, args)
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())
