@@ -119,6 +119,7 @@ ROBOT_NAV = GraphSpec(
                 "dtype": Arg("dtype"),
                 "load_in_4bit": Arg("load_in_4bit"),
                 "action_preset": Arg("action_preset"),
+                "use_semantic": False,  # no semantic camera on a robot
             },
             remappings=(
                 ("camera/rgb/image_raw", Arg("rgb_topic")),
@@ -156,4 +157,86 @@ ROBOT_NAV = GraphSpec(
     ),
 )
 
-GRAPHS: dict[str, GraphSpec] = {graph.name: graph for graph in (SIM_NAV, ROBOT_NAV)}
+COLLECT = GraphSpec(
+    name="collect",
+    description="Expert data collection, headless: recorder + sim bridge (lock-step, exits after "
+                "n_episodes) + expert policy; one bag per episode.",
+    arguments=(
+        LaunchArg("params_file", str(config_file("sim_nav.yaml")),
+                  "Parameter YAML passed to every node (launch arguments override it)."),
+        LaunchArg("backend", "embedded",
+                  "Simulator backend: embedded (moderngl, CPU) or habitat (needs habitat_sim)."),
+        LaunchArg("scene", "", "Scene file (.glb); empty = generate a house from 'seed'."),
+        LaunchArg("episodes", "", "ObjectNav episode file (.json/.json.gz); empty = generate."),
+        LaunchArg("seed", "0", "Seed of the generated house, episodes and random choices."),
+        LaunchArg("n_episodes", "10", "Episodes to run (generated episodes) before exiting."),
+        LaunchArg("max_steps", "500", "Step limit of an episode."),
+        LaunchArg("width", "640", "Image width (px)."),
+        LaunchArg("height", "480", "Image height (px)."),
+        LaunchArg("action_preset", "habitat",
+                  "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+        LaunchArg("policy", "expert",
+                  "Who drives: expert (shortest path), random, frontier or vlm."),
+        LaunchArg("output_dir", "bags", "Folder the bags are written to."),
+        LaunchArg("storage", "mcap", "Bag storage: mcap or sqlite3."),
+        LaunchArg("split", "episode", "One bag per episode or one per session."),
+        LaunchArg("bag_prefix", "", "Bag name prefix; empty = objnav_<start time>."),
+        LaunchArg("status_file", "",
+                  "Recorder progress/summary JSON (episodes done, drops, bags); empty = none."),
+        LaunchArg("use_monitor", "false", "Also run the monitor (its events are recorded)."),
+    ),
+    nodes=(
+        NodeSpec(
+            name="recorder",
+            executable="recorder",
+            module="objnav_ros.nodes.recorder_node",
+            parameters={
+                "output_dir": Arg("output_dir"),
+                "storage": Arg("storage"),
+                "split": Arg("split"),
+                "bag_prefix": Arg("bag_prefix"),
+                "status_file": Arg("status_file"),
+            },
+        ),
+        NodeSpec(
+            name="sim_bridge",
+            executable="sim_bridge",
+            module="objnav_ros.nodes.sim_bridge_node",
+            parameters={
+                "backend": Arg("backend"),
+                "scene": Arg("scene"),
+                "episodes": Arg("episodes"),
+                "seed": Arg("seed"),
+                "n_episodes": Arg("n_episodes"),
+                "max_steps": Arg("max_steps"),
+                "width": Arg("width"),
+                "height": Arg("height"),
+                "action_preset": Arg("action_preset"),
+                "lock_step": True,
+                "auto_next_episode": True,
+                "exit_when_done": True,
+            },
+            required=True,
+        ),
+        NodeSpec(
+            name="policy",
+            executable="policy",
+            module="objnav_ros.nodes.policy_node",
+            parameters={
+                "policy": Arg("policy"),
+                "action_preset": Arg("action_preset"),
+                "scene": Arg("scene"),
+                "episodes": Arg("episodes"),
+                "seed": Arg("seed"),
+            },
+        ),
+        NodeSpec(
+            name="monitor",
+            executable="monitor",
+            module="objnav_ros.nodes.monitor_node",
+            condition=Arg("use_monitor"),
+        ),
+    ),
+)
+
+GRAPHS: dict[str, GraphSpec] = {graph.name: graph for graph in (SIM_NAV, ROBOT_NAV, COLLECT)}

@@ -35,3 +35,4 @@ class Observation:
     goal_category: str
     camera_tilt_deg: float = 0.0
     episode_id: str = ""
+    semantic: np.ndarray | None = None  # H x W uint8 goal-category ids (0 = none); see sim.base

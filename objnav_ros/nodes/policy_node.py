@@ -1,9 +1,13 @@
 """Policy node: camera frame (+ depth, goal, episode status) in, one NavAction out per frame.
 
-Frames are matched by stamp: RGB, depth and EpisodeStatus of one observation share it;
-the pose comes from the odometry nearest to that stamp (within ``odom_tolerance_s``).
+Frames are matched by stamp: RGB, depth, semantic image and EpisodeStatus of one observation
+share it; the pose comes from the odometry nearest to that stamp (within ``odom_tolerance_s``).
+A semantic image (simulation only) is awaited when the policy reads one, ``use_semantic`` is
+true and one has arrived before (so a topic nobody publishes never blocks); set
+``use_semantic`` false where no semantic camera exists, e.g. on a robot.
 Each observation is answered exactly once, for the sequence number its EpisodeStatus
-carried; frames older than the last answered one are dropped (never a stale answer). Decision latency and valid-action % go to /diagnostics.
+carried; frames older than the last answered one are dropped (never a stale answer).
+Decision latency and valid-action % go to /diagnostics.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
+import numpy as np
 import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
@@ -23,7 +28,7 @@ from std_msgs.msg import String
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import PRESETS, action_space
-from objnav_ros.core.images import depth_from_image, rgb_from_image
+from objnav_ros.core.images import depth_from_image, image_to_numpy, rgb_from_image
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
@@ -59,6 +64,9 @@ PARAMETERS = [
     ParamSpec("episodes", "", "Expert policy: the simulator's episode file.", read_only=True),
     ParamSpec("seed", 0, "Random seed (random policy, sampling, generated scenes).",
               min_value=0, max_value=2**31 - 1, read_only=True),
+    ParamSpec("use_semantic", True,
+              "Use camera/semantic/image_raw (simulation) for policies that read it; "
+              "false where none is published (a real robot).", read_only=True),
     ParamSpec("odom_tolerance_s", 0.05,
               "Largest stamp difference between a frame and the odometry giving its pose (s).",
               min_value=0.0, max_value=1.0, read_only=True),
@@ -73,6 +81,7 @@ KEEP_ODOMETRY = 200
 class _Frame:
     rgb: Image | None = None
     depth: Image | None = None
+    semantic: Image | None = None
     status: EpisodeStatus | None = None
 
 
@@ -91,6 +100,8 @@ class PolicyNode(Node):
             scene=p["scene"], episodes=p["episodes"]))
         self.needs_depth = self.policy.needs_depth
         self.needs_pose = self.policy.needs_pose
+        self.needs_semantic = self.policy.needs_semantic and p["use_semantic"]
+        self.semantic_seen = False
         self.frames: dict[int, _Frame] = {}
         self.odometry: deque[tuple[int, Pose2D]] = deque(maxlen=KEEP_ODOMETRY)
         self.answered = -1
@@ -106,6 +117,9 @@ class PolicyNode(Node):
         self.create_subscription(Image, topics.RGB, self.on_rgb, qos_profile_sensor_data)
         if self.needs_depth:
             self.create_subscription(Image, topics.DEPTH, self.on_depth, qos_profile_sensor_data)
+        if self.needs_semantic:
+            self.create_subscription(Image, topics.SEMANTIC, self.on_semantic,
+                                     qos_profile_sensor_data)
         if self.needs_pose:
             self.create_subscription(Odometry, topics.ODOM, self.on_odom, reliable)
         self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.on_status, reliable)
@@ -129,6 +143,10 @@ class PolicyNode(Node):
 
     def on_depth(self, msg: Image) -> None:
         self._store(msg.header, "depth", msg)
+
+    def on_semantic(self, msg: Image) -> None:
+        self.semantic_seen = True
+        self._store(msg.header, "semantic", msg)
 
     def on_odom(self, msg: Odometry) -> None:
         self.odometry.append((stamp_key(msg.header.stamp), pose_from_odometry(msg)))
@@ -166,6 +184,8 @@ class PolicyNode(Node):
             return False
         if self.needs_depth and frame.depth is None:
             return False
+        if self.semantic_seen and frame.semantic is None:
+            return False
         pose = self._pose_at(key) if self.needs_pose else Pose2D(0.0, 0.0, 0.0)
         if pose is None:
             return False
@@ -188,6 +208,7 @@ class PolicyNode(Node):
                 step=status.step,
                 goal_category=status.object_category or self.goal,
                 episode_id=status.episode_id,
+                semantic=semantic_from_image(frame.semantic) if frame.semantic else None,
             )
         except ValueError as exc:
             self.get_logger().error(str(exc), throttle_duration_sec=5.0)
@@ -222,6 +243,13 @@ class PolicyNode(Node):
         array = DiagnosticArray(status=[status])
         array.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(array)
+
+
+def semantic_from_image(msg: Image) -> np.ndarray:
+    """H x W uint8 goal-category ids from a mono8 image."""
+    if msg.encoding != "mono8":
+        raise ValueError(f"{topics.SEMANTIC}: expected mono8 category ids, got {msg.encoding!r}")
+    return image_to_numpy(msg, topics.SEMANTIC)
 
 
 def main(args=None) -> int:

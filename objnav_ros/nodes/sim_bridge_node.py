@@ -1,5 +1,8 @@
 """Simulator bridge: RGB-D, camera info, odometry, TF, goal, status, /clock out; NavAction in.
 
+With ``publish_semantic`` (and a backend that draws it) a mono8 image of per-pixel goal-category
+ids (see :func:`objnav_ros.sim.base.semantic_id`) goes out with the RGB's stamp as well.
+
 Lock-step (default): exactly one simulator step per accepted action; the new observation's
 RGB, depth, odometry, TF and EpisodeStatus share one stamp (sim time) and EpisodeStatus
 carries its ``observation_seq``. An action is accepted only for the current observation
@@ -76,6 +79,9 @@ PARAMETERS = [
               min_value=0.05, max_value=10.0, read_only=True),
     ParamSpec("max_steps", 500, "Episode step limit.", min_value=1, max_value=100000,
               read_only=True),
+    ParamSpec("publish_semantic", True,
+              "Publish per-pixel goal-category ids (mono8) on camera/semantic/image_raw.",
+              read_only=True),
     ParamSpec("step_period_s", 0.1, "Sim time advanced per step (stamps and /clock).",
               min_value=0.001, max_value=10.0, read_only=True),
     ParamSpec("auto_next_episode", True, "Start the next episode when one ends."),
@@ -99,7 +105,8 @@ class SimBridgeNode(Node):
         config = SimConfig(
             width=p["width"], height=p["height"], hfov_deg=p["hfov_deg"],
             camera_height_m=p["camera_height_m"], action_space=action_space(p["action_preset"]),
-            success_distance_m=p["success_distance_m"], max_steps=p["max_steps"], seed=p["seed"])
+            success_distance_m=p["success_distance_m"], max_steps=p["max_steps"], seed=p["seed"],
+            semantic=p["publish_semantic"])
         source = SceneSource(scene=p["scene"], episodes=p["episodes"], seed=p["seed"],
                              n_episodes=p["n_episodes"])
         if p["backend"] != "embedded" and not p["episodes"]:
@@ -123,6 +130,7 @@ class SimBridgeNode(Node):
                              durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
         self.pub_rgb = self.create_publisher(Image, topics.RGB, sensor)
         self.pub_depth = self.create_publisher(Image, topics.DEPTH, sensor)
+        self.pub_semantic = self.create_publisher(Image, topics.SEMANTIC, sensor)
         self.pub_info = self.create_publisher(CameraInfo, topics.CAMERA_INFO, sensor)
         self.pub_odom = self.create_publisher(Odometry, topics.ODOM, reliable)
         self.pub_tf = self.create_publisher(TFMessage, "/tf", reliable)
@@ -140,6 +148,8 @@ class SimBridgeNode(Node):
         else:
             self.create_timer(1.0 / p["rate_hz"], self.on_tick)
         self.create_timer(1.0, self.publish_diagnostics)
+        self.pub_tf_static.publish(TFMessage(transforms=[transform(
+            Header(frame_id=p["camera_frame"]), p["optical_frame"], rotation=OPTICAL_ROTATION)]))
         self.start_episode(0)
 
     # --- episodes ---
@@ -239,18 +249,17 @@ class SimBridgeNode(Node):
         obs, header, p = self.obs, self.header, self.params
         odom_header = Header(stamp=header.stamp, frame_id=p["odom_frame"])
         base = Header(stamp=header.stamp, frame_id=p["base_frame"])
-        camera = Header(stamp=header.stamp, frame_id=p["camera_frame"])
         self.pub_tf.publish(TFMessage(transforms=[
             transform(odom_header, p["base_frame"], (obs.pose.x, obs.pose.y, 0.0),
                       yaw_quaternion(obs.pose.yaw)),
             transform(base, p["camera_frame"], (0.0, 0.0, self.sim.config.camera_height_m),
                       rpy_quaternion(0.0, -math.radians(obs.camera_tilt_deg), 0.0)),
         ]))
-        self.pub_tf_static.publish(TFMessage(transforms=[
-            transform(camera, p["optical_frame"], rotation=OPTICAL_ROTATION)]))
         self.pub_odom.publish(odometry_msg(obs.pose, odom_header, p["base_frame"]))
         self.pub_rgb.publish(image_msg(obs.rgb, "rgb8", header))
         self.pub_depth.publish(image_msg(obs.depth, "32FC1", header))
+        if obs.semantic is not None:
+            self.pub_semantic.publish(image_msg(obs.semantic, "mono8", header))
         self.pub_info.publish(camera_info_msg(self.camera, header))
         self.pub_status.publish(self.status_msg())
 

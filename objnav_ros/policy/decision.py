@@ -58,11 +58,14 @@ class Policy(abc.ABC):
 
     ``needs_depth`` / ``needs_pose``: whether ``obs.depth`` / ``obs.pose`` must be real (a node
     may leave them empty, e.g. no depth camera, for policies that do not read them).
+    ``needs_semantic``: whether the policy reads ``obs.semantic`` when a node can supply it;
+    such a policy must still work when it is None (no semantic camera, e.g. a real robot).
     """
 
     name = "policy"
     needs_depth = False
     needs_pose = False
+    needs_semantic = False
 
     def __init__(self, actions: Sequence[Action]) -> None:
         self.actions = allowed_actions(actions)

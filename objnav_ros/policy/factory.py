@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from objnav_ros.core.actions import ActionSpace, action_space
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.decision import Policy
-from objnav_ros.policy.explorer import DepthExplorer
+from objnav_ros.policy.explorer import DepthExplorer, ExplorerConfig
 from objnav_ros.policy.random_policy import RandomPolicy
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.scene_source import SceneSource
@@ -35,7 +35,7 @@ class PolicySettings:
     prompt_file: str = ""
     scene: str = ""  # expert (simulator) policy: the simulator's scene file ("" = generated)
     episodes: str = ""  # expert: the simulator's episode file ("" = generated from seed)
-    sim: SimConfig = field(default_factory=SimConfig)  # expert: agent body, success distance
+    sim: SimConfig = field(default_factory=SimConfig)  # expert, frontier: camera, body, success
 
     def __post_init__(self) -> None:
         if self.kind not in POLICY_TYPES:
@@ -64,5 +64,8 @@ def make_policy(settings: PolicySettings) -> Policy:
         source = SceneSource(scene=settings.scene, episodes=settings.episodes, seed=settings.seed)
         return ExpertPolicy(settings.actions, source, replace(settings.sim, seed=settings.seed))
     if settings.kind == "frontier":
-        return DepthExplorer(settings.actions)
+        sim = settings.sim
+        return DepthExplorer(settings.actions, ExplorerConfig(
+            hfov_deg=sim.hfov_deg, camera_height_m=sim.camera_height_m,
+            robot_radius_m=sim.agent_radius_m, success_distance_m=sim.success_distance_m))
     return RandomPolicy(settings.actions.actions, settings.seed)

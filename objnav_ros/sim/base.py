@@ -3,6 +3,10 @@
 Backends subclass :class:`Simulator` and supply how the agent is placed, how an action
 moves it, and how a frame is drawn; action checks, camera tilt and episode bookkeeping
 (:class:`~objnav_ros.sim.episode_state.EpisodeTracker`) live here once.
+
+Semantic images (``Observation.semantic``, when ``SimConfig.semantic`` is set and the
+backend draws them) hold per pixel :func:`semantic_id` of the goal category seen there:
+0 for anything that is no goal object, ``1 + CATEGORIES.index(category)`` otherwise.
 """
 
 from __future__ import annotations
@@ -17,8 +21,14 @@ from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.episode_state import EpisodeState, EpisodeTracker
 from objnav_ros.sim.episodes import Episode
+from objnav_ros.sim.objects import CATEGORIES
 
 XY = tuple[float, float]
+
+
+def semantic_id(category: str) -> int:
+    """Semantic-image id of a goal category: 1 + its index in CATEGORIES; 0 when unknown."""
+    return CATEGORIES.index(category) + 1 if category in CATEGORIES else 0
 
 
 class Simulator(ABC):
@@ -46,8 +56,8 @@ class Simulator(ABC):
         """Execute a non-STOP action (after ``_tilt_deg`` took a look); True on collision."""
 
     @abstractmethod
-    def _render(self) -> tuple[np.ndarray, np.ndarray]:
-        """RGB (H, W, 3) uint8 and depth (H, W) float32 metres of the current view."""
+    def _render(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """RGB (H, W, 3) uint8, depth (H, W) float32 metres, semantic ids (H, W) uint8 or None."""
 
     @abstractmethod
     def geodesic_distance(
@@ -140,7 +150,7 @@ class Simulator(ABC):
         return self._tracker
 
     def _observation(self, collided: bool) -> Observation:
-        rgb, depth = self._render()
+        rgb, depth, semantic = self._render()
         assert self._episode is not None
         return Observation(
             rgb=rgb,
@@ -151,6 +161,7 @@ class Simulator(ABC):
             goal_category=self._episode.object_category,
             camera_tilt_deg=self._tilt_deg,
             episode_id=self._episode.episode_id,
+            semantic=semantic,
         )
 
     def __enter__(self) -> Simulator:

@@ -13,7 +13,8 @@ class SimConfig:
     """One simulator's settings; defaults follow habitat's ObjectNav HM3D configuration.
 
     Lengths are metres, angles degrees. The agent is a cylinder standing on the floor;
-    the camera sits on its axis ``camera_height_m`` above the floor.
+    the camera sits on its axis ``camera_height_m`` above the floor. ``semantic`` adds a
+    per-pixel goal-category image to each observation (where the backend provides one).
     """
 
     width: int = 640
@@ -29,6 +30,7 @@ class SimConfig:
     max_steps: int = 500
     max_tilt_deg: float = 60.0
     seed: int = 0
+    semantic: bool = False
 
     def __post_init__(self) -> None:
         for name in ("width", "height", "max_steps", "seed"):
@@ -55,6 +57,7 @@ class SimConfig:
         _check(self.max_steps >= 1, "max_steps", "must be >= 1", self.max_steps)
         _check(0 <= self.max_tilt_deg < 90, "max_tilt_deg", "must be in [0, 90)", self.max_tilt_deg)
         _check(self.seed >= 0, "seed", "must be >= 0", self.seed)
+        _check(isinstance(self.semantic, bool), "semantic", "must be a bool", self.semantic)
         if not isinstance(self.action_space, ActionSpace):
             raise ValueError(
                 f"action_space must be an ActionSpace, got {type(self.action_space).__name__}"

@@ -10,7 +10,7 @@ import numpy as np
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Pose2D
-from objnav_ros.sim.base import XY, Simulator, as_points
+from objnav_ros.sim.base import XY, Simulator, as_points, semantic_id
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.coords import wrap_angle
 from objnav_ros.sim.episodes import Episode, EpisodeConfig, EpisodeSampler
@@ -41,6 +41,7 @@ class EmbeddedSimulator(Simulator):
             cfg.width,
             cfg.height,
             cfg.hfov_deg,
+            labels=triangle_labels(self.scene) if cfg.semantic else None,
         )
 
     @property
@@ -92,10 +93,27 @@ class EmbeddedSimulator(Simulator):
             self._pose = Pose2D(pose.x, pose.y, wrap_angle(pose.yaw + sign * turn))
         return False
 
-    def _render(self) -> tuple[np.ndarray, np.ndarray]:
+    def _render(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         pose = self._pose
         eye = np.array([pose.x, pose.y, self.nav.floor_z + self.config.camera_height_m])
         return self._renderer.render(eye, pose.yaw, math.radians(self._tilt_deg))
+
+
+def triangle_labels(scene: SceneMesh) -> np.ndarray:
+    """Per-triangle :func:`~objnav_ros.sim.base.semantic_id` (uint8; 0 = no goal object).
+
+    A triangle belongs to the labelled object whose footprint holds all its vertices (within
+    1 mm): exactly the object's own triangles in generated houses, whose objects stand apart
+    and clear of walls; in other scenes also whatever lies wholly inside that footprint.
+    """
+    labels = np.zeros(len(scene.triangles), dtype=np.uint8)
+    xy = scene.triangles[:, :, :2]
+    for obj in scene.objects:
+        lo = np.array(obj.footprint[:2]) - 1e-3
+        hi = np.array(obj.footprint[2:]) + 1e-3
+        inside = ((xy >= lo) & (xy <= hi)).all(axis=(1, 2))
+        labels[inside] = semantic_id(obj.category)
+    return labels
 
 
 def build_navgrid(scene: SceneMesh, config: SimConfig) -> NavGrid:

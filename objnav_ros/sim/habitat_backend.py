@@ -4,6 +4,8 @@ habitat-sim cannot be installed from PyPI on Linux; install it with conda
 (``conda install habitat-sim -c conda-forge -c aihabitat``) on the machine that runs it.
 All positions crossing this module's boundary are Z-up world coordinates; conversion to
 habitat's Y-up frame happens here (see :mod:`objnav_ros.sim.coords`).
+Observations carry no semantic image here (``Observation.semantic`` is None whatever
+``SimConfig.semantic`` says): policies that use one fall back to what they do without it.
 """
 
 from __future__ import annotations
@@ -194,7 +196,7 @@ class HabitatSimulator(Simulator):
         self._last_obs = self._sim.step(HABITAT_ACTIONS[action])
         return bool(self._sim.previous_step_collided)
 
-    def _render(self) -> tuple[np.ndarray, np.ndarray]:
+    def _render(self) -> tuple[np.ndarray, np.ndarray, None]:
         rgb = np.ascontiguousarray(self._last_obs["rgb"][..., :3], dtype=np.uint8)
         depth = np.asarray(self._last_obs["depth"], dtype=np.float32).reshape(rgb.shape[:2])
-        return rgb, depth
+        return rgb, depth, None
