@@ -1,14 +1,16 @@
 """Minimal lock-step policy for bench/bridge.py: receives each observation, answers it.
 
-Subscribes to RGB, depth and EpisodeStatus; when all three of an observation arrived it
-publishes the next action of a fixed cycle for that observation_seq. After ``--steps``
-answered observations it prints one JSON line with the steps per second it saw.
+Subscribes to RGB and depth (serialized, undecoded) and EpisodeStatus; when all three of
+an observation arrived it publishes the next action of a fixed cycle for that
+observation_seq. After ``--steps`` answered observations it prints one JSON line with the
+steps per second it saw.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import struct
 import sys
 import time
 
@@ -21,6 +23,12 @@ from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import stamp_key
 
 CYCLE = (1, 1, 2, 1, 1, 3, 3, 1)  # forward/left/right, as bench/bridge.py's raw loop
+
+
+def cdr_stamp_key(raw: bytes) -> int:
+    """Stamp (ns) of a serialized message starting with a std_msgs/Header (CDR, LE)."""
+    sec, nanosec = struct.unpack_from("<iI", raw, 4)  # 4-byte encapsulation header first
+    return sec * 1_000_000_000 + nanosec
 
 
 def main(argv=None) -> int:
@@ -51,12 +59,12 @@ def main(argv=None) -> int:
             for old in [k for k in seen if k <= key]:
                 del seen[old]
 
-    node.create_subscription(Image, topics.RGB,
-                             lambda m: store("rgb", stamp_key(m.header.stamp), 1),
-                             qos_profile_sensor_data)
-    node.create_subscription(Image, topics.DEPTH,
-                             lambda m: store("depth", stamp_key(m.header.stamp), 1),
-                             qos_profile_sensor_data)
+    # Images arrive serialized (raw): the frames cross the process boundary, and their
+    # stamps are read from the CDR header without decoding the pixels.
+    node.create_subscription(Image, topics.RGB, lambda m: store("rgb", cdr_stamp_key(m), 1),
+                             qos_profile_sensor_data, raw=True)
+    node.create_subscription(Image, topics.DEPTH, lambda m: store("depth", cdr_stamp_key(m), 1),
+                             qos_profile_sensor_data, raw=True)
     node.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
                              lambda m: store("status", stamp_key(m.header.stamp), m), reliable)
     deadline = time.monotonic() + 300

@@ -163,7 +163,8 @@ def ros_loop_results(scene: Path, steps: int, raw_640: float) -> dict[str, float
     root = Path(__file__).resolve().parents[1]
     bridge = subprocess.Popen(
         [sys.executable, "-m", "objnav_ros.nodes.sim_bridge_node", "--ros-args",
-         "-p", f"scene:={scene}", "-p", "n_episodes:=1", "-p", f"max_steps:={steps + 1000}",
+         "-p", f"scene:={scene}", "-p", "n_episodes:=1",
+         "-p", "publish_semantic:=false", "-p", f"max_steps:={steps + 1000}",
          "--log-level", "warn"], env=env, cwd=root)
     try:
         client = subprocess.run(

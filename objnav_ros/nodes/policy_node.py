@@ -17,10 +17,8 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Image
@@ -34,6 +32,7 @@ from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import pose_from_odometry, stamp_key
 from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.nodes.spin import run_node
 from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, make_policy
 
 PARAMETERS = [
@@ -253,21 +252,7 @@ def semantic_from_image(msg: Image) -> np.ndarray:
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    try:
-        node = PolicyNode()
-    except ValueError as exc:
-        print(f"policy: {exc}")
-        rclpy.try_shutdown()
-        return 2
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return 0
+    return run_node(PolicyNode, args)
 
 
 if __name__ == "__main__":

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import math
 
-import rclpy
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
-from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from rosgraph_msgs.msg import Clock
@@ -47,6 +45,7 @@ from objnav_ros.nodes.convert import (
     yaw_quaternion,
 )
 from objnav_ros.nodes.ros_params import declare_parameters
+from objnav_ros.nodes.spin import run_node
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.factory import BACKENDS, make_simulator
 from objnav_ros.sim.scene_source import SceneSource
@@ -292,24 +291,7 @@ class SimBridgeNode(Node):
 
 
 def main(args=None) -> int:
-    rclpy.init(args=args)
-    try:
-        node = SimBridgeNode()
-    except ValueError as exc:
-        print(f"sim_bridge: {exc}")
-        rclpy.try_shutdown()
-        return 2
-    code = 0
-    try:
-        rclpy.spin(node)
-    except (KeyboardInterrupt, ExternalShutdownException):
-        pass
-    except SystemExit as done:
-        code = int(done.code or 0)
-    finally:
-        node.destroy_node()
-        rclpy.try_shutdown()
-    return code
+    return run_node(SimBridgeNode, args)
 
 
 if __name__ == "__main__":

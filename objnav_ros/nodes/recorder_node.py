@@ -1,0 +1,207 @@
+"""Recorder: subscribes raw (no deserialise/serialise), writes rosbag2 MCAP or sqlite3 bags.
+
+One bag per episode (boundaries from EpisodeStatus; ``split:=episode``) or one per session.
+Topics of known type are subscribed at start-up with the QoS our nodes offer; any other
+topic (and a known one whose publishers offer an incompatible QoS) is (re)subscribed like
+``ros2 bag record`` does once a publisher appears. Each bag stores the publishers' offered
+QoS. A writer thread keeps the callbacks short; Ctrl-C closes every bag cleanly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import signal
+import time
+
+import rclpy
+from rclpy.executors import ExternalShutdownException
+from rclpy.node import Node
+from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
+from rclpy.signals import SignalHandlerOptions
+
+from objnav_ros.bags.qos import SubscriptionQos, adapted, compatible, qos
+from objnav_ros.bags.recorder import SPLITS, Incoming, Recorder, RecorderConfig
+from objnav_ros.bags.topics import DEFAULT_RECORD_TOPICS, KNOWN_TOPICS
+from objnav_ros.bags.writer import STORAGES
+from objnav_ros.core import topics
+from objnav_ros.core.params import ParamSpec
+from objnav_ros.nodes.ros_params import declare_parameters
+
+MB = 1 << 20
+DRAIN_MAX_S = 3.0
+PARAMETERS = [
+    ParamSpec("output_dir", "bags", "Folder the bags are written to (created).", read_only=True),
+    ParamSpec("storage", "mcap", "Bag storage: mcap or sqlite3.", choices=tuple(STORAGES),
+              read_only=True),
+    ParamSpec("split", "episode",
+              "episode: one bag per episode (from EpisodeStatus); session: one bag.",
+              choices=SPLITS, read_only=True),
+    ParamSpec("topics", list(DEFAULT_RECORD_TOPICS),
+              "Topics to record; relative names follow the node's namespace and remappings.",
+              read_only=True),
+    ParamSpec("status_topic", topics.EPISODE_STATUS,
+              "EpisodeStatus topic that marks episode boundaries.", read_only=True),
+    ParamSpec("bag_prefix", "", "Bag folder name (session) or prefix (episode: "
+              "<prefix>_<n>_<episode_id>); empty = objnav_<start time>.", read_only=True),
+    ParamSpec("qos_depth", 100, "History depth of every recording subscription.",
+              min_value=1, max_value=10000, read_only=True),
+    ParamSpec("queue_max_mb", 1024.0,
+              "Backlog allowed between callbacks and the writer thread; beyond it messages "
+              "are dropped and counted.", min_value=1.0, max_value=65536.0, read_only=True),
+    ParamSpec("hold_s", 2.0, "split episode: longest wait of a message for the EpisodeStatus "
+              "of its stamp.", min_value=0.0, max_value=60.0, read_only=True),
+    ParamSpec("close_delay_s", 1.0, "split episode: an episode's bag closes this long after "
+              "the next episode began.", min_value=0.0, max_value=600.0, read_only=True),
+    ParamSpec("discovery_period_s", 0.5, "How often publishers of the topics are looked up.",
+              min_value=0.05, max_value=60.0, read_only=True),
+    ParamSpec("status_file", "", "JSON file written once recording started and again with "
+              "counts, drops and bags when it stops; empty = none.", read_only=True),
+]
+
+
+def message_class(msgtype: str):
+    """The generated Python class of ``pkg/msg/Name``."""
+    package, _, name = msgtype.split("/")
+    return getattr(importlib.import_module(f"{package}.msg"), name)
+
+
+def to_bag_qos(profile):
+    """An rclpy QoSProfile as the rosbags Qos stored in the bag."""
+    return qos(int(profile.history), profile.depth, int(profile.reliability),
+               int(profile.durability), profile.deadline.nanoseconds,
+               profile.lifespan.nanoseconds, int(profile.liveliness),
+               profile.liveliness_lease_duration.nanoseconds,
+               profile.avoid_ros_namespace_conventions)
+
+
+def to_rclpy_qos(sub: SubscriptionQos) -> QoSProfile:
+    return QoSProfile(
+        depth=sub.depth,
+        reliability=ReliabilityPolicy.RELIABLE if sub.reliable else ReliabilityPolicy.BEST_EFFORT,
+        durability=(DurabilityPolicy.TRANSIENT_LOCAL if sub.transient_local
+                    else DurabilityPolicy.VOLATILE))
+
+
+class RecorderNode(Node):
+    def __init__(self, **kwargs) -> None:
+        super().__init__("recorder", **kwargs)
+        p = self.params = declare_parameters(self, PARAMETERS)
+        session = p["bag_prefix"] or time.strftime("objnav_%Y%m%d_%H%M%S")
+        self.recorder = Recorder(
+            RecorderConfig(output_dir=p["output_dir"], session=session, storage=p["storage"],
+                           split=p["split"],
+                           status_topic=self.resolve_topic_name(p["status_topic"]),
+                           queue_max_bytes=int(p["queue_max_mb"] * MB), hold_s=p["hold_s"],
+                           close_delay_s=p["close_delay_s"], status_file=p["status_file"]),
+            clock=lambda: self.get_clock().now().nanoseconds,
+            log=self.get_logger().warning)
+        self.topics = {self.resolve_topic_name(name): name for name in p["topics"]}
+        self.subscriptions_qos: dict[str, SubscriptionQos] = {}
+        self.offered_known: set[str] = set()
+        for resolved, name in self.topics.items():
+            known = KNOWN_TOPICS.get(name)
+            if known:
+                self.subscribe(resolved, known.msgtype, SubscriptionQos(
+                    known.reliable, known.transient_local, p["qos_depth"]))
+        self.discover()
+        self.recorder.start()  # status file "recording" = subscribed
+        self.create_timer(p["discovery_period_s"], self.discover)
+        self.get_logger().info(
+            f"recording {len(self.topics)} topics to {p['output_dir']} ({p['storage']}, "
+            f"one bag per {p['split']})")
+
+    def subscribe(self, topic: str, msgtype: str, sub_qos: SubscriptionQos) -> None:
+        """(Re)create the raw subscription of ``topic``."""
+        old = self.subscriptions_qos.pop(topic, None)
+        if old is not None:
+            for sub in [s for s in self.subscriptions if s.topic_name == topic]:
+                self.destroy_subscription(sub)
+        try:
+            cls = message_class(msgtype)
+        except (ImportError, AttributeError, ValueError) as exc:
+            self.get_logger().error(f"cannot record {topic}: no message class for {msgtype} "
+                                    f"({exc})", once=True)
+            return
+
+        def on_message(data: bytes, info) -> None:
+            if topic not in self.offered_known:
+                self.offered_known.add(topic)
+                self.offer(topic)
+            self.recorder.submit(Incoming(
+                topic, msgtype, data, self.get_clock().now().nanoseconds,
+                info["publisher_gid"]["data"], info["publication_sequence_number"]))
+
+        self.create_subscription(cls, topic, on_message, to_rclpy_qos(sub_qos), raw=True)
+        self.subscriptions_qos[topic] = sub_qos
+
+    def offer(self, topic: str, infos=None) -> list:
+        """Hand the QoS profiles ``topic``'s publishers offer to the recorder (stored in bags)."""
+        if infos is None:
+            infos = self.get_publishers_info_by_topic(topic)
+        profiles = [to_bag_qos(i.qos_profile) for i in infos]
+        if profiles:
+            self.recorder.offer(topic, profiles)
+        return profiles
+
+    def discover(self) -> None:
+        """Subscribe topics whose first publisher appeared; re-subscribe on a QoS mismatch."""
+        counts = {}
+        for topic in self.topics:
+            infos = self.get_publishers_info_by_topic(topic)
+            counts[topic] = len(infos)
+            if not infos:
+                continue
+            profiles = self.offer(topic, infos)
+            current = self.subscriptions_qos.get(topic)
+            if current is None or not compatible(current, profiles):
+                wanted = adapted(profiles, self.params["qos_depth"])
+                self.get_logger().info(
+                    f"subscribing {topic} ({infos[0].topic_type}, "
+                    f"{'reliable' if wanted.reliable else 'best effort'}"
+                    f"{', transient local' if wanted.transient_local else ''})")
+                self.subscribe(topic, infos[0].topic_type, wanted)
+        self.recorder.set_publishers(counts)
+
+    def drain(self) -> None:
+        """Take what DDS already received (at shutdown, before the bags close)."""
+        deadline = time.monotonic() + DRAIN_MAX_S
+        received, quiet = -1, 0
+        while quiet < 2 and time.monotonic() < deadline:
+            rclpy.spin_once(self, timeout_sec=0.05)
+            now = sum(t.received for t in list(self.recorder.stats.topics.values()))
+            quiet, received = (quiet + 1, now) if now == received else (0, now)
+
+    def destroy_node(self) -> None:
+        if hasattr(self, "recorder"):  # not when the parameters were refused
+            stats = self.recorder.close()
+            log = self.get_logger()
+            (log.warning if stats.drops or stats.missing else log.info)(
+                f"closed {len(stats.bags)} bag(s): {stats.drops} dropped, "
+                f"{stats.missing} missing (sequence gaps)")
+        super().destroy_node()
+
+
+def main(args=None) -> int:
+    # Ctrl-C / SIGTERM raise KeyboardInterrupt but keep the context alive, so that what DDS
+    # already received is still taken and written before the bags close.
+    rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        node = RecorderNode()
+    except ValueError as exc:
+        print(f"recorder: {exc}")
+        rclpy.try_shutdown()
+        return 2
+    try:
+        rclpy.spin(node)
+    except (KeyboardInterrupt, ExternalShutdownException):
+        if rclpy.ok():
+            node.drain()
+    finally:
+        node.destroy_node()
+        rclpy.try_shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
