@@ -5,11 +5,14 @@
   ``objnav_training.dataset.load_episodes``: lazy frame decoding from the bag, prompt
   rendering, image processing, tokenising and packing (median of 3 passes).
 - ``awr_step_transitions_per_s`` / ``answer_logits_step_ms``: one optimizer step (scoring
-  forward with answer-position logits only, value head, AWR loss, backward, AdamW) at batch 4.
+  forward with answer-position logits only, value head, AWR loss, backward, AdamW) at batch 4
+  with the six habitat actions.
 - ``full_logits_step_ms``: the same step and batch with the logits of the full vocabulary at
   every position, normalised as ``model(..., labels=...)`` does (:class:`FullVocabulary`).
 
-The last stdout line is one JSON object.
+The step runs on one torch thread by default (``--threads``): on this 2-core machine shared
+with other jobs, two threads were only ~10% faster when idle but 1-7x slower at random under
+load. The last stdout line is one JSON object.
 
     python bench/training.py --quick
 """
@@ -99,8 +102,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer repeats (< 60 s on CPU)")
     parser.add_argument("--model-dir", default="", help="tiny model folder to build or reuse")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch threads of the step; 0 = torch's default (on a busy 2-core "
+                        "machine 2 threads made the step 1-7x slower at random, 1 is steady)")
     args = parser.parse_args(argv)
-    rounds, steps = (4, 12) if args.quick else (12, 40)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    rounds, steps = (4, 32) if args.quick else (12, 80)
     torch.manual_seed(0)
     with tempfile.TemporaryDirectory() as tmp:
         model = build_tiny_model(args.model_dir or Path(tmp) / "tiny-qwen", vocab="qwen")

@@ -29,8 +29,18 @@ SIM_NAV = GraphSpec(
         LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu or cuda."),
         LaunchArg("dtype", "auto", "VLM dtype: auto (CUDA bf16, CPU fp32), float32, bfloat16."),
         LaunchArg("use_monitor", "true", "Start the monitor node (oscillation/stuck/collision)."),
+        LaunchArg("use_recorder", "false", "Record the run as rosbag2 bags (recorder node)."),
+        LaunchArg("output_dir", "bags", "Recorder: folder the bags are written to."),
+        LaunchArg("storage", "mcap", "Recorder: bag storage, mcap or sqlite3."),
     ),
     nodes=(
+        NodeSpec(
+            name="recorder",
+            executable="recorder",
+            module="objnav_ros.nodes.recorder_node",
+            parameters={"output_dir": Arg("output_dir"), "storage": Arg("storage")},
+            condition=Arg("use_recorder"),
+        ),
         NodeSpec(
             name="sim_bridge",
             executable="sim_bridge",
@@ -215,6 +225,7 @@ COLLECT = GraphSpec(
                 "lock_step": True,
                 "auto_next_episode": True,
                 "exit_when_done": True,
+                "start_after_subscribers": 2,  # recorder and policy
             },
             required=True,
         ),

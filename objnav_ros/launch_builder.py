@@ -10,7 +10,7 @@ from objnav_ros.core.graph import PACKAGE, Arg, GraphSpec
 
 def launch_description(graph: GraphSpec):
     """``LaunchDescription`` with one DeclareLaunchArgument per argument and one Node each."""
-    from launch.actions import DeclareLaunchArgument
+    from launch.actions import DeclareLaunchArgument, Shutdown
     from launch.conditions import IfCondition
     from launch.substitutions import LaunchConfiguration
     from launch_ros.actions import Node
@@ -38,6 +38,8 @@ def launch_description(graph: GraphSpec):
                 remappings=[(src, sub(dst)) for src, dst in spec.remappings],
                 respawn=spec.respawn,
                 condition=IfCondition(sub(spec.condition)) if spec.condition else None,
+                # a required node finishing (e.g. the bridge after its last episode) ends all
+                on_exit=Shutdown() if spec.required else None,
             )
         )
     return LaunchDescription(entities)

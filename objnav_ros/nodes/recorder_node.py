@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import signal
+import sys
 import time
 
 import rclpy
@@ -94,10 +95,10 @@ class RecorderNode(Node):
                            queue_max_bytes=int(p["queue_max_mb"] * MB), hold_s=p["hold_s"],
                            close_delay_s=p["close_delay_s"], status_file=p["status_file"]),
             clock=lambda: self.get_clock().now().nanoseconds,
-            log=self.get_logger().warning)
+            log=self.get_logger().warning, info=self.get_logger().info)
         self.topics = {self.resolve_topic_name(name): name for name in p["topics"]}
         self.subscriptions_qos: dict[str, SubscriptionQos] = {}
-        self.offered_known: set[str] = set()
+        self.offered_topics: set[str] = set()
         for resolved, name in self.topics.items():
             known = KNOWN_TOPICS.get(name)
             if known:
@@ -124,8 +125,8 @@ class RecorderNode(Node):
             return
 
         def on_message(data: bytes, info) -> None:
-            if topic not in self.offered_known:
-                self.offered_known.add(topic)
+            if topic not in self.offered_topics:
+                self.offered_topics.add(topic)
                 self.offer(topic)
             self.recorder.submit(Incoming(
                 topic, msgtype, data, self.get_clock().now().nanoseconds,
@@ -189,7 +190,7 @@ def main(args=None) -> int:
     try:
         node = RecorderNode()
     except ValueError as exc:
-        print(f"recorder: {exc}")
+        print(f"recorder: {exc}", file=sys.stderr)
         rclpy.try_shutdown()
         return 2
     try:

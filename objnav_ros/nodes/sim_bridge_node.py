@@ -86,6 +86,10 @@ PARAMETERS = [
     ParamSpec("auto_next_episode", True, "Start the next episode when one ends."),
     ParamSpec("exit_when_done", False, "Exit (status 0) after the last episode ends.",
               read_only=True),
+    ParamSpec("start_after_subscribers", 0,
+              "Start the first episode once this many EpisodeStatus subscribers matched "
+              "(0 = at once; a recorder sets it so that no step goes unrecorded).",
+              min_value=0, max_value=100, read_only=True),
     ParamSpec("republish_period_s", 1.0,
               "Republish the current observation while waiting for an action (0 = never).",
               min_value=0.0, max_value=60.0, read_only=True),
@@ -149,9 +153,19 @@ class SimBridgeNode(Node):
         self.create_timer(1.0, self.publish_diagnostics)
         self.pub_tf_static.publish(TFMessage(transforms=[transform(
             Header(frame_id=p["camera_frame"]), p["optical_frame"], rotation=OPTICAL_ROTATION)]))
-        self.start_episode(0)
+        self.start_gate = None
+        if p["start_after_subscribers"]:
+            self.start_gate = self.create_timer(0.1, self.start_when_subscribed)
+        else:
+            self.start_episode(0)
 
     # --- episodes ---
+    def start_when_subscribed(self) -> None:
+        """Start gate: polled by a timer, so the node never blocks while it waits."""
+        if self.pub_status.get_subscription_count() >= self.params["start_after_subscribers"]:
+            self.destroy_timer(self.start_gate)
+            self.start_episode(0)
+
     def start_episode(self, index: int) -> None:
         self.episode_index = index
         episode = self.episodes[index]
@@ -183,6 +197,9 @@ class SimBridgeNode(Node):
                                   throttle_duration_sec=2.0)
 
     def on_action(self, msg: NavAction) -> None:
+        if self.obs is None:
+            self.reject("no episode has started yet")
+            return
         try:
             action = Action.from_id(msg.action)
         except ValueError as exc:
@@ -206,6 +223,8 @@ class SimBridgeNode(Node):
         self.execute(action)
 
     def on_tick(self) -> None:
+        if self.obs is None:
+            return
         if self.finished or self.sim.metrics().done:
             return
         action = self.pending or (self.last_action if self.params["hold_last_action"] else None)
@@ -245,6 +264,8 @@ class SimBridgeNode(Node):
         self.publish_observation()
 
     def publish_observation(self) -> None:
+        if self.obs is None:  # waiting at the start gate
+            return
         obs, header, p = self.obs, self.header, self.params
         odom_header = Header(stamp=header.stamp, frame_id=p["odom_frame"])
         base = Header(stamp=header.stamp, frame_id=p["base_frame"])
@@ -272,6 +293,8 @@ class SimBridgeNode(Node):
             spl=state.spl, path_length=state.path_length, end_reason=state.end_reason)
 
     def publish_diagnostics(self) -> None:
+        if self.obs is None:
+            return
         state = self.sim.metrics()
         level = DiagnosticStatus.WARN if self.rejected else DiagnosticStatus.OK
         status = DiagnosticStatus(

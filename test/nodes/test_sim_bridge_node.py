@@ -168,3 +168,20 @@ def test_walking_into_a_wall_reports_collisions(rclpy_context, bridge):
             break
     assert driver.status[-1].collided, "60 forward steps in a small house never hit a wall"
     assert bridge.sim.metrics().collisions >= 1
+
+
+def test_start_gate_waits_for_subscribers_without_blocking(rclpy_context, house):
+    bridge = SimBridgeNode(context=rclpy_context,
+                           parameter_overrides=params(house, start_after_subscribers=1))
+    try:
+        executor = SingleThreadedExecutor(context=rclpy_context)
+        executor.add_node(bridge)
+        for _ in range(10):  # timers run, nothing is published, no exception
+            executor.spin_once(timeout_sec=0.05)
+        assert bridge.obs is None and bridge.seq == 0
+        executor.remove_node(bridge)
+        driver = Driver(rclpy_context, bridge)
+        driver.spin_until(lambda: driver.status)
+        assert driver.status[0].observation_seq == 1 and driver.status[0].step == 0
+    finally:
+        bridge.destroy_node()

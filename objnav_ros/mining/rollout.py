@@ -1,0 +1,74 @@
+"""One closed-loop episode with the monitor watching, every observation kept."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from objnav_ros.core.actions import Action
+from objnav_ros.core.types import Observation
+from objnav_ros.monitor import Monitor, StepRecord, Verdict
+from objnav_ros.policy.decision import Decision, Policy
+from objnav_ros.sim import Episode, Simulator
+from objnav_ros.sim.episode_state import EpisodeState
+from objnav_ros.sim.expert import expert_action
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Observation ``obs.step`` with the simulator's state then; ``decision`` answers it."""
+
+    obs: Observation
+    state: EpisodeState
+    decision: Decision | None = None  # None on the last observation
+
+
+@dataclass(frozen=True)
+class Rollout:
+    """An episode's frames (index = step) and the monitor's verdicts (steps = actions, 1-based)."""
+
+    episode: Episode
+    frames: tuple[Frame, ...]
+    verdicts: tuple[Verdict, ...]
+
+    @property
+    def actions(self) -> int:
+        """Actions taken (observations are ``0..actions``)."""
+        return len(self.frames) - 1
+
+
+def _goal_reached(sim: Simulator) -> bool:
+    return sim.metrics().distance_to_goal <= sim.config.success_distance_m
+
+
+def rollout(policy: Policy, sim: Simulator, episode: Episode, monitor: Monitor) -> Rollout:
+    """Let ``policy`` drive ``episode``; like ``objnav_training.evaluate_sim.run_episode``.
+
+    Without STOP in the action space the episode ends where the expert would stop.
+    """
+    obs = sim.reset(episode)
+    policy.reset()
+    monitor.reset()
+    oracle_stop = Action.STOP not in sim.config.action_space
+    frames: list[Frame] = []
+    verdicts: list[Verdict] = []
+    state = sim.metrics()
+    while not state.done and not (oracle_stop and _goal_reached(sim)):
+        decision = policy.select_action(obs)
+        frames.append(Frame(obs, state, decision))
+        before = sim.pose
+        obs = sim.step(decision.action)
+        state = sim.metrics()
+        verdicts += monitor.update(StepRecord(
+            obs.step, float(obs.step), decision.action, before, obs.pose, obs.collided,
+            sim.config.action_space.forward_m))
+    frames.append(Frame(obs, state))
+    return Rollout(episode, tuple(frames), tuple(verdicts))
+
+
+def relabel(sim: Simulator, frame: Frame) -> Action:
+    """The shortest-path expert's action at the frame's pose (the episode must be current)."""
+    pose = frame.obs.pose
+    xy = (pose.x, pose.y)
+    goals = sim.goal_points
+    return expert_action(pose, sim.geodesic_distance(xy, goals), sim.shortest_path(xy, goals),
+                         sim.config.action_space, sim.config.success_distance_m)

@@ -1,0 +1,180 @@
+"""The failure miner on a small generated house: windows, expert relabels, bags, summary, CLI."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from objnav_training.dataset import load_episodes
+
+from objnav_ros.core.actions import Action, action_space
+from objnav_ros.mine import main
+from objnav_ros.mining import Miner, MinerConfig, rollout, window_span, write_windows
+from objnav_ros.monitor import KINDS, OSCILLATION, Monitor, Verdict
+from objnav_ros.policy.decision import Decision, Policy
+from objnav_ros.sim import (
+    EmbeddedSimulator,
+    HouseConfig,
+    ShortestPathExpert,
+    SimConfig,
+    generate_house,
+    write_house,
+)
+
+CONTEXT = 3
+
+
+class Scripted(Policy):
+    """Repeats ``script`` forever."""
+
+    name = "scripted"
+
+    def __init__(self, script: tuple[Action, ...]) -> None:
+        super().__init__(tuple(Action))
+        self.script = script
+        self.i = 0
+
+    def reset(self) -> None:
+        self.i = 0
+
+    def _decide(self, obs) -> Decision:
+        self.i += 1
+        return Decision(self.script[(self.i - 1) % len(self.script)], True, source=self.name)
+
+
+@pytest.fixture(scope="module")
+def house(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("house")
+    return write_house(generate_house(HouseConfig(n_rooms=2, seed=1)), folder / "house.glb")
+
+
+@pytest.fixture(scope="module")
+def sim(house):
+    config = SimConfig(width=32, height=24, max_steps=30, action_space=action_space("seed"))
+    with EmbeddedSimulator(house, config) as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="module")
+def mined(sim, tmp_path_factory):
+    """An oscillating policy's episode and its windows."""
+    out = tmp_path_factory.mktemp("mined")
+    episode = sim.random_episode(0)
+    run = rollout(Scripted((Action.TURN_LEFT, Action.TURN_RIGHT)), sim, episode, Monitor())
+    written = write_windows(sim, run, out, CONTEXT)
+    return run, written, out
+
+
+def verdict(start: int, end: int) -> Verdict:
+    return Verdict(OSCILLATION, start, end, 0.5, "")
+
+
+def test_window_span_adds_context_and_clips_at_the_episode_ends():
+    span = window_span(verdict(5, 8), actions=20, context=3)
+    assert (span.start, span.end, span.first, span.last) == (4, 7, 1, 11)
+    clipped = window_span(verdict(2, 9), actions=10, context=3)
+    assert (clipped.start, clipped.end, clipped.first, clipped.last) == (1, 8, 0, 10)
+    with pytest.raises(ValueError):
+        window_span(verdict(1, 1), actions=0, context=1)
+
+
+def test_oscillation_windows_load_as_relabelled_training_data(mined):
+    run, written, out = mined
+    assert run.verdicts and len(written) == len(run.verdicts)
+    assert {kind for kind, _ in written} == {OSCILLATION}
+    episodes, errors = load_episodes(out)
+    assert errors == [] and len(episodes) == len(written)
+    for data in episodes:
+        assert data.episode_id == run.episode.episode_id
+        assert all(t.expert_action is not None for t in data.transitions)
+        [window] = data.labels["windows"]
+        span = window_span(next(v for v in run.verdicts if v.start_step - 1 == window["start_step"]
+                                and v.end_step - 1 == window["end_step"]),
+                           run.actions, CONTEXT)
+        assert [t.step for t in data.transitions] == list(range(span.first, span.last))
+        for t in data.transitions:
+            frame = run.frames[t.step]
+            assert t.action is frame.decision.action and t.source == "scripted"
+            pose = frame.obs.pose
+            assert (t.pose.x, t.pose.y, t.pose.yaw) == pytest.approx((pose.x, pose.y, pose.yaw))
+
+
+def test_relabels_match_the_expert_at_that_state(sim, mined):
+    run, _, out = mined
+    labelled = {t.step: t.expert_action for data in load_episodes(out)[0]
+                for t in data.transitions}
+    sim.reset(run.episode)
+    expert = ShortestPathExpert(sim)
+    for step, frame in enumerate(run.frames[:max(labelled) + 1]):
+        if step in labelled:
+            assert expert.next_action() is labelled[step]
+        if frame.decision is not None:
+            sim.step(frame.decision.action)
+
+
+class Expert(Policy):
+    """The shortest-path expert as a policy: no failures to mine."""
+
+    def __init__(self, sim) -> None:
+        super().__init__(tuple(Action))
+        self.expert = ShortestPathExpert(sim)
+
+    def _decide(self, obs) -> Decision:
+        return Decision(self.expert.next_action(), True, source="expert")
+
+
+def test_an_episode_without_failures_writes_nothing(sim, tmp_path):
+    run = rollout(Expert(sim), sim, sim.random_episode(1), Monitor())
+    assert run.actions > 0 and run.verdicts == ()
+    assert write_windows(sim, run, tmp_path, CONTEXT) == []
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_miner_summary_counts_match_the_bags(house, tmp_path):
+    config = MinerConfig(out=str(tmp_path / "out"), scene=str(house), n_episodes=2, width=32,
+                         height=24, max_steps=40, action_preset="seed")
+    miner = Miner(config, policy=Scripted((Action.TURN_LEFT, Action.TURN_RIGHT,
+                                           Action.MOVE_FORWARD)))
+    for episode in miner.episodes:
+        miner.mine(episode)
+    json_path, png_path = miner.finish()
+    summary = json.loads(json_path.read_text())
+    assert png_path.stat().st_size > 0
+    episodes, errors = load_episodes(tmp_path / "out")
+    assert errors == []
+    kinds = Counter(w["kind"] for data in episodes for w in data.labels["windows"])
+    assert summary["windows"] == len(episodes) == len(summary["bags"]) > 0
+    assert summary["per_kind"] == {kind: kinds[kind] for kind in KINDS}
+    per_episode = Counter(data.episode_id for data in episodes)
+    assert {ep: sum(c.values()) for ep, c in summary["per_episode"].items()} == {
+        ep.episode_id: per_episode[ep.episode_id] for ep in miner.episodes}
+
+
+def test_cli_mines_and_prints_a_table(house, tmp_path, capsys):
+    out = tmp_path / "cli"
+    code = main(["--policy", "random", "--scene", str(house), "--n-episodes", "1", "--width",
+                 "32", "--height", "24", "--max-steps", "40", "--action-preset", "seed",
+                 "--out", str(out), "--quiet"])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "oscillation" in printed and "total" in printed
+    assert (out / "summary.json").is_file() and (out / "summary.png").is_file()
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    (["--n-episodes", "0"], "n_episodes"),
+    (["--context", "-1"], "context"),
+    (["--scene", "/nonexistent.glb"], "scene"),
+    (["--policy", "vlm"], "model"),
+    (["--width", "x"], "--width"),
+    (["--policy", "nope"], "--policy"),
+])
+def test_bad_inputs_exit_2_with_one_line(args, field, tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([*args, "--out", str(tmp_path / "x"), "--quiet"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert field in err[-1]
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,136 @@
+r"""objnav-eval: the frozen policy vs fine-tuned adapters, side by side, in the simulator.
+
+    objnav-eval --model MODEL --adapter runs/awr/adapter --out runs/eval --seed 1 \
+        --n-episodes 20 --actions seed
+
+Per policy: expert-path action accuracy (on ``--expert-bags``, else along the shortest-path
+expert's paths of the evaluation episodes), closed-loop success rate and SPL, valid-action
+percentage, and the monitor's stuck / oscillation counts. Writes ``eval.json``, ``eval.md``,
+``eval.png``, ``episodes.json`` and top-down maps of the first ``--maps`` episodes. Evaluate
+on held-out data: another ``--seed`` (house) than the training bags, or an ``--episodes`` file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from objnav_training.evaluate import expert_path_accuracy, summarize, transition_steps
+from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.report import markdown_table, write_comparison
+
+from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.core.types import Observation
+from objnav_ros.monitor import MonitorConfig
+from objnav_ros.policy.factory import PolicySettings, make_policy
+from objnav_ros.sim import EmbeddedSimulator, SimConfig, save_topdown
+from objnav_ros.sim.scene_source import SceneSource
+
+PROG = "objnav-eval"
+BASELINES = ("random", "frontier")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    add = parser.add_argument
+    add("--model", required=True, help="local Qwen2.5-VL model folder (the frozen policy)")
+    add("--adapter", action="append", default=[], metavar="[NAME=]DIR",
+        help="a fine-tuned adapter to compare (repeatable)")
+    add("--baseline", nargs="*", choices=BASELINES, default=[], help="also evaluate these")
+    add("--out", required=True, type=Path, help="output folder")
+    add("--actions", choices=sorted(PRESETS), default="habitat", help="action preset")
+    add("--scene", default="", help="scene .glb; empty = generated house of --seed")
+    add("--episodes", default="", help="episode file; empty = drawn on the scene with --seed")
+    add("--n-episodes", type=int, default=10, help="episodes drawn when no --episodes file")
+    add("--seed", type=int, default=0, help="house and episode seed; policy sampling")
+    add("--cache-dir", default="", help="where generated houses are kept")
+    add("--width", type=int, default=640, help="camera width")
+    add("--height", type=int, default=480, help="camera height")
+    add("--max-steps", type=int, default=500, help="step limit per episode")
+    add("--expert-bags", nargs="*", default=[],
+        help="held-out expert bags for EPA; empty = the simulator expert's paths")
+    add("--mode", choices=("score", "generate"), default="score", help="VLM decision mode")
+    add("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    add("--maps", type=int, default=3, help="top-down maps of the first N episodes per policy")
+    return parser
+
+
+def policies(args: argparse.Namespace) -> dict[str, PolicySettings]:
+    """Named settings: 'frozen', each adapter (NAME=DIR, default 'finetuned'), baselines."""
+    space = PRESETS[args.actions]
+    vlm = PolicySettings(kind="vlm", actions=space, seed=args.seed, model_path=args.model,
+                         mode=args.mode, device=args.device)
+    named = {"frozen": vlm}
+    for i, spec in enumerate(args.adapter):
+        default = "finetuned" if len(args.adapter) == 1 else f"finetuned{i + 1}"
+        name, _, path = spec.partition("=") if "=" in spec else (default, "", spec)
+        named[name] = dataclasses.replace(vlm, adapter_path=path)
+    for kind in args.baseline:
+        named[kind] = PolicySettings(kind=kind, actions=space, seed=args.seed)
+    return named
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = SimConfig(width=args.width, height=args.height, action_space=PRESETS[args.actions],
+                           max_steps=args.max_steps, seed=args.seed)
+        source = SceneSource(scene=args.scene, episodes=args.episodes, seed=args.seed,
+                             n_episodes=args.n_episodes, cache_dir=args.cache_dir)
+        named = policies(args)
+    except ValueError as err:
+        print(f"{PROG}: error: {err}", file=sys.stderr)
+        return 2
+    bag_episodes = []
+    if args.expert_bags:
+        from objnav_training.dataset import load_episodes
+
+        bag_episodes, _ = load_episodes(args.expert_bags)  # logs each skipped bag or episode
+        if not bag_episodes:
+            print(f"{PROG}: error: no episodes in {args.expert_bags}", file=sys.stderr)
+            return 1
+    (args.out / "maps").mkdir(parents=True, exist_ok=True)
+    summaries, rows = {}, {}
+    with EmbeddedSimulator(source.scene_path(), config) as sim:
+        episodes = source.load_episodes(config, sim.random_episode)
+
+        def expert_path() -> Iterable[tuple[Observation, Action]]:
+            if bag_episodes:
+                return transition_steps(bag_episodes)
+            return (pair for episode in episodes for pair in expert_steps(sim, episode))
+
+        for name, settings in named.items():
+            try:
+                summaries[name], rows[name] = _evaluate(name, settings, sim, episodes,
+                                                        expert_path, args)
+            except ValueError as err:  # ModelLoadError included: one line naming the folder
+                print(f"{PROG}: error: {name}: {err}", file=sys.stderr)
+                return 2
+    files = write_comparison(summaries, args.out)
+    (args.out / "episodes.json").write_text(json.dumps(rows, indent=2))
+    print(markdown_table(summaries), end="")
+    print(f"report: {files['markdown']} {files['png']} {files['json']}")
+    return 0
+
+
+def _evaluate(name: str, settings: PolicySettings, sim: EmbeddedSimulator, episodes: list,
+              expert_path: Callable[[], Iterable[tuple[Observation, Action]]],
+              args: argparse.Namespace) -> tuple[dict, list[dict]]:
+    policy = make_policy(settings)
+    epa = expert_path_accuracy(policy, expert_path())
+    results = closed_loop(policy, sim, episodes, MonitorConfig())
+    for episode, result in list(zip(episodes, results, strict=True))[: args.maps]:
+        save_topdown(args.out / "maps" / f"{name}_{episode.episode_id}.png", sim.nav,
+                     sim.scene.objects, episode, result.trajectory)
+    rows = [{k: v for k, v in dataclasses.asdict(r).items() if k != "trajectory"}
+            for r in results]
+    return summarize(results, epa), rows
+
+
+if __name__ == "__main__":
+    sys.exit(main())
