@@ -1,8 +1,7 @@
 """Episodes in the in-process simulator: expert paths (EPA, training data) and closed-loop runs.
 
-Action spaces without STOP (the ``seed`` preset) end an episode when the shortest-path
-expert would say STOP (within the success distance): that is a success, scored with SPL
-from the walked and the shortest path length like a STOP.
+Action spaces without STOP (the ``seed`` preset) are handled by the simulator itself: an
+episode ends as a success once the agent is within the success distance.
 """
 
 from __future__ import annotations
@@ -19,19 +18,12 @@ from objnav_ros.policy.decision import Policy
 from objnav_ros.sim import Episode, ShortestPathExpert, Simulator
 
 
-def _goal_reached(sim: Simulator) -> bool:
-    """The expert's STOP rule: within the success distance of the goal."""
-    return sim.metrics().distance_to_goal <= sim.config.success_distance_m
-
-
 def expert_steps(sim: Simulator, episode: Episode) -> Iterator[tuple[Observation, Action]]:
     """Observations along the expert's path with its action on each; the action runs on resume."""
     obs = sim.reset(episode)
     expert = ShortestPathExpert(sim)
     while not sim.metrics().done:
         action = expert.next_action()
-        if action not in sim.config.action_space:  # STOP without STOP: the goal is reached
-            return
         yield obs, action
         obs = sim.step(action)
 
@@ -41,7 +33,7 @@ def expert_episode(sim: Simulator, episode: Episode) -> EpisodeData:
     steps = [(obs, action, sim.metrics().distance_to_goal)
              for obs, action in expert_steps(sim, episode)]
     final = sim.metrics()
-    success = final.success or _goal_reached(sim)
+    success = final.success
     path = sim.trajectory
     transitions = []
     for i, (obs, action, distance) in enumerate(steps):
@@ -71,9 +63,8 @@ def run_episode(policy: Policy, sim: Simulator, episode: Episode, monitor: Monit
     obs = sim.reset(episode)
     policy.reset()
     monitor.reset()
-    oracle_stop = Action.STOP not in sim.config.action_space
     decisions = valid = 0
-    while not sim.metrics().done and not (oracle_stop and _goal_reached(sim)):
+    while not sim.metrics().done:
         decision = policy.select_action(obs)
         decisions += 1
         valid += decision.valid
@@ -83,13 +74,10 @@ def run_episode(policy: Policy, sim: Simulator, episode: Episode, monitor: Monit
         monitor.update(StepRecord(obs.step, float(obs.step), decision.action, before, obs.pose,
                                   obs.collided, sim.config.action_space.forward_m))
     state = sim.metrics()
-    success = state.success or (oracle_stop and _goal_reached(sim))
-    longest = max(state.path_length, state.shortest_path_length)
-    spl = (state.shortest_path_length / longest if longest > 0 else 1.0) if success else 0.0
     return EpisodeResult(
         episode_id=episode.episode_id,
-        success=success,
-        spl=spl,
+        success=state.success,
+        spl=state.spl,
         steps=state.step,
         path_length=state.path_length,
         final_distance=state.distance_to_goal,

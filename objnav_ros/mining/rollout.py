@@ -36,23 +36,18 @@ class Rollout:
         return len(self.frames) - 1
 
 
-def _goal_reached(sim: Simulator) -> bool:
-    return sim.metrics().distance_to_goal <= sim.config.success_distance_m
-
-
 def rollout(policy: Policy, sim: Simulator, episode: Episode, monitor: Monitor) -> Rollout:
     """Let ``policy`` drive ``episode``; like ``objnav_training.evaluate_sim.run_episode``.
 
-    Without STOP in the action space the episode ends where the expert would stop.
+    Without STOP in the action space the simulator ends the episode on arrival.
     """
     obs = sim.reset(episode)
     policy.reset()
     monitor.reset()
-    oracle_stop = Action.STOP not in sim.config.action_space
     frames: list[Frame] = []
     verdicts: list[Verdict] = []
     state = sim.metrics()
-    while not state.done and not (oracle_stop and _goal_reached(sim)):
+    while not state.done:
         decision = policy.select_action(obs)
         frames.append(Frame(obs, state, decision))
         before = sim.pose

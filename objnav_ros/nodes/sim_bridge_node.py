@@ -50,6 +50,8 @@ from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.factory import BACKENDS, make_simulator
 from objnav_ros.sim.scene_source import SceneSource
 
+EXIT_DELAY_S = 1.0
+
 PARAMETERS = [
     ParamSpec("backend", "embedded", "Simulator: embedded (moderngl, CPU) or habitat.",
               choices=BACKENDS, read_only=True),
@@ -251,9 +253,13 @@ class SimBridgeNode(Node):
             self.finished = True
             self.get_logger().info("all episodes done")
             if self.params["exit_when_done"]:
-                raise SystemExit(0)
+                # Exit a moment later, so subscribers (a recorder) get the final status.
+                self.create_timer(EXIT_DELAY_S, self.exit_done)
         elif self.params["auto_next_episode"]:
             self.start_episode(self.episode_index + 1)
+
+    def exit_done(self) -> None:
+        raise SystemExit(0)
 
     # --- outputs ---
     def advance_and_publish(self) -> None:

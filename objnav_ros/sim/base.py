@@ -91,6 +91,7 @@ class Simulator(ABC):
             distance_to_goal=lambda xy: self.geodesic_distance(xy, goal_points),
             success_distance=self.config.success_distance_m,
             max_steps=self.config.max_steps,
+            stop_on_arrival=Action.STOP not in self.config.action_space,
         )
         return self._observation(collided=False)
 

@@ -3,7 +3,8 @@
 Rules (habitat ObjectNav's): every action, STOP included, is one step; STOP ends the
 episode, a success when the geodesic distance to the nearest goal point is at most the
 success distance; the episode also ends (unsuccessfully) once ``max_steps`` steps were
-taken. ``SPL = success * L / max(P, L)`` with ``L`` the geodesic distance from the start
+taken. Without STOP in the action space (the seed preset), the episode ends as a success
+as soon as the agent is within the success distance. ``SPL = success * L / max(P, L)`` with ``L`` the geodesic distance from the start
 to the nearest goal point and ``P`` the length the agent actually walked.
 """
 
@@ -58,11 +59,13 @@ class EpisodeTracker:
         distance_to_goal: Callable[[tuple[float, float]], float],
         success_distance: float,
         max_steps: int,
+        stop_on_arrival: bool = False,
     ) -> None:
         self._ids = (episode_id, scene_id, object_category)
         self._distance_to_goal = distance_to_goal
         self._success_distance = success_distance
         self._max_steps = max_steps
+        self._stop_on_arrival = stop_on_arrival
         self.shortest_path_length = distance_to_goal((start.x, start.y))
         if not math.isfinite(self.shortest_path_length):
             raise ValueError(f"episode {episode_id}: no goal is reachable from the start")
@@ -98,7 +101,8 @@ class EpisodeTracker:
         self.trajectory.append((pose, collided))
         self._collisions += collided
         self._distance = self._distance_to_goal((pose.x, pose.y))
-        if action is Action.STOP:
+        arrived = self._stop_on_arrival and self._distance <= self._success_distance
+        if action is Action.STOP or arrived:
             self._end_reason = END_STOP
             self._success = self._distance <= self._success_distance
         elif self.step >= self._max_steps:

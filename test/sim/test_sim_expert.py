@@ -1,6 +1,6 @@
 import pytest
 
-from objnav_ros.core.actions import Action, ActionSpace
+from objnav_ros.core.actions import Action, ActionSpace, action_space
 from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 
 
@@ -44,3 +44,21 @@ def test_expert_stops_once_within_success_distance(house_sim):
         house_sim.step(actions[-1])
     assert actions.count(Action.STOP) == 1 and actions[-1] is Action.STOP
     assert Action.MOVE_FORWARD in actions
+
+
+def test_without_stop_the_episode_ends_on_arrival(house_path):
+    """The seed preset has no STOP: arriving within the success distance ends the episode."""
+    config = SimConfig(width=16, height=16, action_space=action_space("seed"), seed=2)
+    with EmbeddedSimulator(house_path, config) as sim:
+        sim.reset(sim.random_episode(0))
+        expert = ShortestPathExpert(sim)
+        actions = []
+        while not sim.metrics().done:
+            actions.append(expert.next_action())
+            sim.step(actions[-1])
+        state = sim.metrics()
+        assert Action.STOP not in actions
+        assert state.success and state.end_reason == "stop" and state.spl == 1.0
+        assert state.distance_to_goal <= config.success_distance_m
+        with pytest.raises(ValueError, match="not in the action space"):
+            sim.step(Action.STOP)
