@@ -4,8 +4,9 @@ Rules (habitat ObjectNav's): every action, STOP included, is one step; STOP ends
 episode, a success when the geodesic distance to the nearest goal point is at most the
 success distance; the episode also ends (unsuccessfully) once ``max_steps`` steps were
 taken. Without STOP in the action space (the seed preset), the episode ends as a success
-as soon as the agent is within the success distance. ``SPL = success * L / max(P, L)`` with ``L`` the geodesic distance from the start
-to the nearest goal point and ``P`` the length the agent actually walked.
+as soon as the agent is within the success distance. ``SPL = success * L / max(P, L)``
+with ``L`` the geodesic distance from the start to the nearest goal point and ``P`` the
+length the agent actually walked.
 """
 
 from __future__ import annotations
