@@ -61,7 +61,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="", help="model folder; empty = build a tiny one")
     parser.add_argument("--episodes", type=int, default=12, help="expert episodes to record")
     parser.add_argument("--eval-episodes", type=int, default=8)
-    parser.add_argument("--steps", type=int, default=300, help="AWR optimizer steps")
+    parser.add_argument("--steps", type=int, default=400, help="AWR optimizer steps")
+    parser.add_argument("--lr", type=float, default=3e-2,
+                        help="LoRA learning rate (a random tiny model needs a large one; "
+                             "use ~1e-4 for a pretrained 3B model)")
+    parser.add_argument("--action-preset", choices=("seed", "habitat"), default="seed",
+                        help="seed: 0.4 m / 15 deg / no STOP, as the seed experiment")
     parser.add_argument("--seed", type=int, default=1, help="house and episode seed")
     parser.add_argument("--width", type=int, default=160)
     parser.add_argument("--height", type=int, default=120)
@@ -75,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     env["XDG_CACHE_HOME"] = str(out / "cache")  # the generated house lives with the run
     sim = ["--seed", str(args.seed), "--width", str(args.width), "--height", str(args.height),
            "--max-steps", str(args.max_steps)]
+    actions = ["--actions", args.action_preset]
     began = time.monotonic()
 
     model = args.model
@@ -84,14 +90,16 @@ def main(argv: list[str] | None = None) -> int:
               [*tool("objnav_ros.policy.tiny_model"), model, "--vocab", "qwen"], env)
     stage("record expert bags through the ROS graph",
           [*tool("objnav_ros.collect"), "--episodes", str(args.episodes), "--out",
-           str(out / "bags"), "--policy", "expert", *sim], env)
+           str(out / "bags"), "--policy", "expert", "--action-preset", args.action_preset, *sim],
+          env)
     stage("fine-tune the LoRA adapter with AWR",
           [*tool("objnav_training.train_cli"), "--bags", str(out / "bags"), "--model", model,
-           "--out", str(out / "train"), "--steps", str(args.steps)], env)
+           "--out", str(out / "train"), "--steps", str(args.steps), "--lr", str(args.lr),
+           "--batch-size", "4", "--accumulate", "1", *actions], env)
     stage("evaluate frozen vs fine-tuned",
           [*tool("objnav_training.eval_cli"), "--model", model, "--adapter",
            str(out / "train" / "adapter"), "--baseline", "random", "frontier", "--out",
-           str(out / "report"), "--n-episodes", str(args.eval_episodes), *sim], env)
+           str(out / "report"), "--n-episodes", str(args.eval_episodes), *actions, *sim], env)
     page = write_report(out)
     print(f"\ndemo finished in {time.monotonic() - began:.0f} s; report: {page}")
     return 0
