@@ -8,64 +8,83 @@ from __future__ import annotations
 from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec
 from objnav_ros.core.paths import config_file
 
+_SHARED = {arg.name: arg for arg in (
+    LaunchArg("backend", "embedded",
+              "Simulator backend: embedded (moderngl, CPU) or habitat (needs habitat_sim)."),
+    LaunchArg("scene", "", "Scene file (.glb); empty = generate a house from 'seed'."),
+    LaunchArg("episodes", "", "ObjectNav episode file (.json/.json.gz); empty = generate."),
+    LaunchArg("seed", "0", "Seed of the generated house, episodes and random choices."),
+    LaunchArg("action_preset", "habitat",
+              "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+    LaunchArg("model_path", "", "Local Qwen2.5-VL model folder (policy:=vlm)."),
+    LaunchArg("adapter_path", "", "LoRA adapter folder (peft); empty = base model only."),
+    LaunchArg("mode", "score", "VLM decision mode: score (one forward) or generate (text)."),
+    LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu, cuda or cuda:N."),
+    LaunchArg("dtype", "auto",
+              "VLM dtype: auto (CUDA bf16, CPU fp32), bfloat16, float16 (Jetson Xavier: no "
+              "bf16) or float32."),
+    LaunchArg("load_in_4bit", "false",
+              "Load NF4 4-bit weights with bitsandbytes (small-memory Jetsons)."),
+    LaunchArg("output_dir", "bags", "Recorder: folder the bags are written to."),
+    LaunchArg("storage", "mcap", "Recorder: bag storage, mcap or sqlite3."),
+)}
+WORLD = ("backend", "scene", "episodes", "seed")
+VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit")
+
+
+def shared(*names: str) -> tuple[LaunchArg, ...]:
+    """Launch arguments several graphs declare alike."""
+    return tuple(_SHARED[name] for name in names)
+
+
+def forward(*names: str) -> dict[str, Arg]:
+    """Node parameters set from the launch arguments of the same names."""
+    return {name: Arg(name) for name in names}
+
+
+def params_file_arg(name: str, description: str) -> LaunchArg:
+    return LaunchArg("params_file", str(config_file(name)), description)
+
+
+MONITOR_ARG = LaunchArg("use_monitor", "true",
+                        "Start the monitor node (oscillation/stuck/collision).")
+PARAMS_HELP = "Parameter YAML passed to every node (launch arguments override it)."
+
 SIM_NAV = GraphSpec(
     name="sim_nav",
     description="Object navigation in simulation: sim bridge -> policy -> actions, + monitor.",
     arguments=(
-        LaunchArg("params_file", str(config_file("sim_nav.yaml")),
-                  "Parameter YAML passed to every node (launch arguments override it)."),
-        LaunchArg("backend", "embedded",
-                  "Simulator backend: embedded (moderngl, CPU) or habitat (needs habitat_sim)."),
-        LaunchArg("scene", "", "Scene file (.glb); empty = generate a house from 'seed'."),
-        LaunchArg("episodes", "", "ObjectNav episode file (.json/.json.gz); empty = generate."),
+        params_file_arg("sim_nav.yaml", PARAMS_HELP),
+        *shared(*WORLD),
         LaunchArg("lock_step", "true",
                   "true: one simulator step per action; false: free-run at rate_hz."),
-        LaunchArg("action_preset", "habitat",
-                  "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+        *shared("action_preset"),
         LaunchArg("policy", "frontier", "Policy: vlm, frontier, random or expert."),
-        LaunchArg("model_path", "", "Local Qwen2.5-VL model folder (policy:=vlm)."),
-        LaunchArg("adapter_path", "", "LoRA adapter folder (peft); empty = base model only."),
-        LaunchArg("mode", "score", "VLM decision mode: score (one forward) or generate (text)."),
-        LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu or cuda."),
-        LaunchArg("dtype", "auto", "VLM dtype: auto (CUDA bf16, CPU fp32), float32, bfloat16."),
-        LaunchArg("use_monitor", "true", "Start the monitor node (oscillation/stuck/collision)."),
+        *shared(*VLM),
+        MONITOR_ARG,
         LaunchArg("use_recorder", "false", "Record the run as rosbag2 bags (recorder node)."),
-        LaunchArg("output_dir", "bags", "Recorder: folder the bags are written to."),
-        LaunchArg("storage", "mcap", "Recorder: bag storage, mcap or sqlite3."),
+        *shared("output_dir", "storage"),
     ),
     nodes=(
         NodeSpec(
             name="recorder",
             executable="recorder",
             module="objnav_ros.nodes.recorder_node",
-            parameters={"output_dir": Arg("output_dir"), "storage": Arg("storage")},
+            parameters=forward("output_dir", "storage"),
             condition=Arg("use_recorder"),
         ),
         NodeSpec(
             name="sim_bridge",
             executable="sim_bridge",
             module="objnav_ros.nodes.sim_bridge_node",
-            parameters={
-                "backend": Arg("backend"),
-                "scene": Arg("scene"),
-                "episodes": Arg("episodes"),
-                "lock_step": Arg("lock_step"),
-                "action_preset": Arg("action_preset"),
-            },
+            parameters=forward(*WORLD, "lock_step", "action_preset"),
         ),
         NodeSpec(
             name="policy",
             executable="policy",
             module="objnav_ros.nodes.policy_node",
-            parameters={
-                "policy": Arg("policy"),
-                "model_path": Arg("model_path"),
-                "adapter_path": Arg("adapter_path"),
-                "mode": Arg("mode"),
-                "device": Arg("device"),
-                "dtype": Arg("dtype"),
-                "action_preset": Arg("action_preset"),
-            },
+            # the expert plans on the same world as the bridge
+            parameters=forward("policy", *VLM, "action_preset", "scene", "episodes", "seed"),
         ),
         NodeSpec(
             name="monitor",
@@ -82,9 +101,8 @@ ROBOT_NAV = GraphSpec(
     description="Object navigation on a real robot: camera driver + base; policy -> executor "
                 "-> cmd_vel, + monitor.",
     arguments=(
-        LaunchArg("params_file", str(config_file("robot_nav.yaml")),
-                  "Parameter YAML passed to every node (limits, timeouts; launch arguments "
-                  "override it)."),
+        params_file_arg("robot_nav.yaml", "Parameter YAML passed to every node (limits, "
+                                          "timeouts; launch arguments override it)."),
         LaunchArg("rgb_topic", "/camera/color/image_raw",
                   "Colour image topic of the camera driver (rgb8/bgr8)."),
         LaunchArg("depth_topic", "/camera/aligned_depth_to_color/image_raw",
@@ -101,19 +119,10 @@ ROBOT_NAV = GraphSpec(
                   "true: observations need a depth image with the colour image's stamp."),
         LaunchArg("goal", "", "Object category of the first episode; empty = wait for "
                               "objnav/goal (std_msgs/String, latched)."),
-        LaunchArg("action_preset", "habitat",
-                  "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+        *shared("action_preset"),
         LaunchArg("policy", "vlm", "Policy: vlm, frontier (depth explorer) or random."),
-        LaunchArg("model_path", "", "Local Qwen2.5-VL model folder (policy:=vlm)."),
-        LaunchArg("adapter_path", "", "LoRA adapter folder (peft); empty = base model only."),
-        LaunchArg("mode", "score", "VLM decision mode: score (one forward) or generate (text)."),
-        LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu, cuda or cuda:N."),
-        LaunchArg("dtype", "auto",
-                  "VLM dtype: auto (CUDA bf16), bfloat16, float16 (Jetson Xavier: no bf16) "
-                  "or float32."),
-        LaunchArg("load_in_4bit", "false",
-                  "Load NF4 4-bit weights with bitsandbytes (small-memory Jetsons)."),
-        LaunchArg("use_monitor", "true", "Start the monitor node (oscillation/stuck/collision)."),
+        *shared(*VLM),
+        MONITOR_ARG,
     ),
     nodes=(
         NodeSpec(
@@ -121,14 +130,7 @@ ROBOT_NAV = GraphSpec(
             executable="policy",
             module="objnav_ros.nodes.policy_node",
             parameters={
-                "policy": Arg("policy"),
-                "model_path": Arg("model_path"),
-                "adapter_path": Arg("adapter_path"),
-                "mode": Arg("mode"),
-                "device": Arg("device"),
-                "dtype": Arg("dtype"),
-                "load_in_4bit": Arg("load_in_4bit"),
-                "action_preset": Arg("action_preset"),
+                **forward("policy", *VLM, "action_preset"),
                 "use_semantic": False,  # no semantic camera on a robot
             },
             remappings=(
@@ -143,10 +145,8 @@ ROBOT_NAV = GraphSpec(
             executable="executor",
             module="objnav_ros.nodes.executor_node",
             parameters={
-                "goal": Arg("goal"),
-                "action_preset": Arg("action_preset"),
+                **forward("goal", "action_preset", "tilt_topic"),
                 "require_depth": Arg("use_depth"),
-                "tilt_topic": Arg("tilt_topic"),
             },
             remappings=(
                 ("camera/rgb/image_raw", Arg("rgb_topic")),
@@ -172,23 +172,16 @@ COLLECT = GraphSpec(
     description="Expert data collection, headless: recorder + sim bridge (lock-step, exits after "
                 "n_episodes) + expert policy; one bag per episode.",
     arguments=(
-        LaunchArg("params_file", str(config_file("sim_nav.yaml")),
-                  "Parameter YAML passed to every node (launch arguments override it)."),
-        LaunchArg("backend", "embedded",
-                  "Simulator backend: embedded (moderngl, CPU) or habitat (needs habitat_sim)."),
-        LaunchArg("scene", "", "Scene file (.glb); empty = generate a house from 'seed'."),
-        LaunchArg("episodes", "", "ObjectNav episode file (.json/.json.gz); empty = generate."),
-        LaunchArg("seed", "0", "Seed of the generated house, episodes and random choices."),
+        params_file_arg("sim_nav.yaml", PARAMS_HELP),
+        *shared(*WORLD),
         LaunchArg("n_episodes", "10", "Episodes to run (generated episodes) before exiting."),
         LaunchArg("max_steps", "500", "Step limit of an episode."),
         LaunchArg("width", "640", "Image width (px)."),
         LaunchArg("height", "480", "Image height (px)."),
-        LaunchArg("action_preset", "habitat",
-                  "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
+        *shared("action_preset"),
         LaunchArg("policy", "expert",
                   "Who drives: expert (shortest path), random, frontier or vlm."),
-        LaunchArg("output_dir", "bags", "Folder the bags are written to."),
-        LaunchArg("storage", "mcap", "Bag storage: mcap or sqlite3."),
+        *shared("output_dir", "storage"),
         LaunchArg("split", "episode", "One bag per episode or one per session."),
         LaunchArg("bag_prefix", "", "Bag name prefix; empty = objnav_<start time>."),
         LaunchArg("status_file", "",
@@ -200,28 +193,14 @@ COLLECT = GraphSpec(
             name="recorder",
             executable="recorder",
             module="objnav_ros.nodes.recorder_node",
-            parameters={
-                "output_dir": Arg("output_dir"),
-                "storage": Arg("storage"),
-                "split": Arg("split"),
-                "bag_prefix": Arg("bag_prefix"),
-                "status_file": Arg("status_file"),
-            },
+            parameters=forward("output_dir", "storage", "split", "bag_prefix", "status_file"),
         ),
         NodeSpec(
             name="sim_bridge",
             executable="sim_bridge",
             module="objnav_ros.nodes.sim_bridge_node",
             parameters={
-                "backend": Arg("backend"),
-                "scene": Arg("scene"),
-                "episodes": Arg("episodes"),
-                "seed": Arg("seed"),
-                "n_episodes": Arg("n_episodes"),
-                "max_steps": Arg("max_steps"),
-                "width": Arg("width"),
-                "height": Arg("height"),
-                "action_preset": Arg("action_preset"),
+                **forward(*WORLD, "n_episodes", "max_steps", "width", "height", "action_preset"),
                 "lock_step": True,
                 "auto_next_episode": True,
                 "exit_when_done": True,
@@ -233,13 +212,7 @@ COLLECT = GraphSpec(
             name="policy",
             executable="policy",
             module="objnav_ros.nodes.policy_node",
-            parameters={
-                "policy": Arg("policy"),
-                "action_preset": Arg("action_preset"),
-                "scene": Arg("scene"),
-                "episodes": Arg("episodes"),
-                "seed": Arg("seed"),
-            },
+            parameters=forward("policy", "action_preset", "scene", "episodes", "seed"),
         ),
         NodeSpec(
             name="monitor",
