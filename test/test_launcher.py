@@ -88,3 +88,21 @@ def test_respawn_restarts_then_gives_up(ros_env):
     assert proc.returncode == 1, out
     assert out.count("respawned ticker_b") == 2
     assert out.count("ticker_b died") == 3
+
+
+def test_objnav_launch_sim_nav_runs_episodes_and_stops_cleanly(ros_env, tmp_path):
+    env = dict(ros_env, XDG_CACHE_HOME=str(tmp_path))  # the generated house goes here
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "objnav_ros.launcher", "sim_nav", "policy:=expert"], cwd=ROOT,
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = read_until(proc, r"episode 0 ended \(stop\): success=True", timeout=120)
+    except AssertionError:
+        proc.kill()
+        raise
+    children = pids(lines)
+    assert len(children) == 3  # sim_bridge, policy, monitor
+    proc.send_signal(signal.SIGINT)
+    out, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, out
+    assert not [p for p in children if alive(p)], "orphan node processes"
