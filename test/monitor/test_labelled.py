@@ -11,13 +11,10 @@ from collections import Counter
 import pytest
 
 from objnav_ros.monitor import KINDS, Monitor, Score, Window, score
-from test.monitor.trajectories import SCENARIOS, SCENE, generate_all
+from test.monitor.trajectories import SCENARIOS, generate_all
 
 SEEDS = 10  # episodes per scenario: 60 oscillation and 60 stuck windows
 LOST_M = 0.05  # a collision that cost at least this much of the step (ObjectNav's 0.2/0.25)
-
-pytestmark = pytest.mark.skipif(not SCENE.is_file(), reason=f"scene {SCENE} missing")
-
 
 @pytest.fixture(scope="module")
 def trajectories():

@@ -43,7 +43,7 @@ SCENARIOS = ("normal", "dither", "forward_back", "pinned", "spin", "bump")
 SCENE = Path(
     os.environ.get(
         "OBJNAV_TEST_SCENE",
-        Path(__file__).resolve().parents[3] / "shared" / "scenes" / "simple_room.glb",
+        Path(__file__).resolve().parents[1] / "data" / "simple_room.glb",  # habitat's, shipped
     )
 )
 STEP_S = 0.5  # simulated seconds per step (StepRecord.time_s)
