@@ -53,6 +53,14 @@ class StepRecord:
         ) * math.sin(before.yaw)
 
 
+def check_span(kind: str, start_step: int, end_step: int) -> None:
+    """ValueError unless ``kind`` is known and ``0 <= start_step <= end_step``."""
+    if kind not in KINDS:
+        raise ValueError(f"kind: expected one of {KINDS}, got {kind!r}")
+    if not 0 <= start_step <= end_step:
+        raise ValueError(f"start_step: must be in [0, end_step={end_step}], got {start_step}")
+
+
 @dataclass(frozen=True)
 class Verdict:
     """A detected failure pattern covering steps ``start_step..end_step`` (inclusive).
@@ -68,11 +76,6 @@ class Verdict:
     detail: str
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind: expected one of {KINDS}, got {self.kind!r}")
-        if not 0 <= self.start_step <= self.end_step:
-            raise ValueError(
-                f"start_step: must be in [0, end_step={self.end_step}], got {self.start_step}"
-            )
+        check_span(self.kind, self.start_step, self.end_step)
         if not 0.0 <= self.severity <= 1.0:
             raise ValueError(f"severity: must be in [0, 1], got {self.severity!r}")

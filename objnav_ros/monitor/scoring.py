@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from objnav_ros.monitor.records import KINDS, Verdict
+from objnav_ros.monitor.records import Verdict, check_span
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,7 @@ class Window:
     end_step: int
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise ValueError(f"kind: expected one of {KINDS}, got {self.kind!r}")
-        if not 0 <= self.start_step <= self.end_step:
-            raise ValueError(
-                f"start_step: must be in [0, end_step={self.end_step}], got {self.start_step}"
-            )
+        check_span(self.kind, self.start_step, self.end_step)
 
     def overlaps(self, verdict: Verdict) -> bool:
         return verdict.start_step <= self.end_step and self.start_step <= verdict.end_step
