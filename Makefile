@@ -15,9 +15,17 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 MSG_INPUTS := $(wildcard msg/*.msg) CMakeLists.txt package.xml tools/build_interfaces.py \
 	$(wildcard third_party/tf2_msgs/*.* third_party/tf2_msgs/msg/*)
 
-.PHONY: setup test lint pytest demo bench colcon-check clean
+# Upstream ros2 launch / ros2cli / launch_testing sources (not on PyPI), beside the repository.
+UPSTREAM := $(abspath $(CURDIR)/../shared/ros2_upstream)
+ifneq ($(wildcard $(UPSTREAM)/README.md),)
+UPSTREAM_STEP := $(VENV)/.upstream
+else
+UPSTREAM_STEP := upstream-absent
+endif
 
-setup: apt $(VENV)/.installed
+.PHONY: setup test lint pytest demo bench colcon-check clean base-model experiment upstream-absent
+
+setup: apt $(VENV)/.installed $(UPSTREAM_STEP)
 
 apt:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -48,6 +56,15 @@ $(VENV)/.installed: setup.py config/console_scripts.txt objnav_ros/msg/__init__.
 	$(PIP) install -q --no-deps --no-build-isolation -e .
 	touch $@
 
+$(VENV)/.upstream: tools/install_upstream.py objnav_ros/msg/__init__.py \
+		$(wildcard $(UPSTREAM)/README.md $(UPSTREAM)/*/setup.py $(UPSTREAM)/*/package.xml)
+	$(PY) tools/install_upstream.py $(UPSTREAM)
+	touch $@
+
+upstream-absent:
+	@echo "NOTE: $(UPSTREAM) is absent: ros2 launch, ros2cli and launch_testing are not" \
+		"installed, and the tests that run the launch files with them will be skipped."
+
 lint: setup
 	$(VENV)/bin/ruff check .
 
@@ -58,6 +75,14 @@ test: lint pytest
 
 demo: setup
 	$(PY) -m objnav_ros.demo
+
+# The stand-in base model (up to ~1 h of CPU once; cached in out/base-model/full).
+base-model: setup
+	$(PY) -m objnav_ros.experiment --stop-after base
+
+# The fine-tuning experiment (README "The experiment"); resumes finished stages.
+experiment: setup
+	$(PY) -m objnav_ros.experiment
 
 bench: setup
 	$(PY) bench/bridge.py --quick

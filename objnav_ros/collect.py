@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from objnav_ros.core import topics
 from objnav_ros.core.dds import loopback_env
+from objnav_ros.core.paths import writable_dir
 from objnav_ros.graphs import COLLECT
 from objnav_ros.launcher import Launcher, parse_overrides
 
@@ -139,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         overrides = graph_overrides(args, out, prefix, status_file)
         values = COLLECT.argument_values(overrides)
         nodes = COLLECT.resolve(overrides)
+        writable_dir(out, "--out")
     except ValueError as exc:
         parser.exit(2, f"objnav-collect: {exc}\n")
-    out.mkdir(parents=True, exist_ok=True)
     status_file.unlink(missing_ok=True)
 
     def ready(stage: int) -> bool:

@@ -5,7 +5,7 @@ Read by ``launch/<graph>.launch.py`` (ros2 launch) and by ``objnav-launch <graph
 
 from __future__ import annotations
 
-from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec
+from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec, flag
 from objnav_ros.core.paths import config_file
 
 _SHARED = {arg.name: arg for arg in (
@@ -23,13 +23,15 @@ _SHARED = {arg.name: arg for arg in (
     LaunchArg("dtype", "auto",
               "VLM dtype: auto (CUDA bf16, CPU fp32), bfloat16, float16 (Jetson Xavier: no "
               "bf16) or float32."),
-    LaunchArg("load_in_4bit", "false",
+    flag("load_in_4bit", False,
               "Load NF4 4-bit weights with bitsandbytes (small-memory Jetsons)."),
+    LaunchArg("temperature", "0.0",
+              "VLM decoding: 0 = argmax (greedy); > 0 samples the action distribution."),
     LaunchArg("output_dir", "bags", "Recorder: folder the bags are written to."),
     LaunchArg("storage", "mcap", "Recorder: bag storage, mcap or sqlite3."),
 )}
 WORLD = ("backend", "scene", "episodes", "seed")
-VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit")
+VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit", "temperature")
 
 
 def shared(*names: str) -> tuple[LaunchArg, ...]:
@@ -46,8 +48,8 @@ def params_file_arg(name: str, description: str) -> LaunchArg:
     return LaunchArg("params_file", str(config_file(name)), description)
 
 
-MONITOR_ARG = LaunchArg("use_monitor", "true",
-                        "Start the monitor node (oscillation/stuck/collision).")
+MONITOR_ARG = flag("use_monitor", True,
+                   "Start the monitor node (oscillation/stuck/collision).")
 PARAMS_HELP = "Parameter YAML passed to every node (launch arguments override it)."
 
 SIM_NAV = GraphSpec(
@@ -56,13 +58,13 @@ SIM_NAV = GraphSpec(
     arguments=(
         params_file_arg("sim_nav.yaml", PARAMS_HELP),
         *shared(*WORLD),
-        LaunchArg("lock_step", "true",
+        flag("lock_step", True,
                   "true: one simulator step per action; false: free-run at rate_hz."),
         *shared("action_preset"),
         LaunchArg("policy", "frontier", "Policy: vlm, frontier, random or expert."),
         *shared(*VLM),
         MONITOR_ARG,
-        LaunchArg("use_recorder", "false", "Record the run as rosbag2 bags (recorder node)."),
+        flag("use_recorder", False, "Record the run as rosbag2 bags (recorder node)."),
         *shared("output_dir", "storage"),
     ),
     nodes=(
@@ -115,7 +117,7 @@ ROBOT_NAV = GraphSpec(
                   "E-stop (std_msgs/Bool, latched: True stops the base until False)."),
         LaunchArg("tilt_topic", "",
                   "Camera tilt command (std_msgs/Float64, rad); empty = LOOK_UP/DOWN ignored."),
-        LaunchArg("use_depth", "true",
+        flag("use_depth", True,
                   "true: observations need a depth image with the colour image's stamp."),
         LaunchArg("goal", "", "Object category of the first episode; empty = wait for "
                               "objnav/goal (std_msgs/String, latched)."),
@@ -181,12 +183,13 @@ COLLECT = GraphSpec(
         *shared("action_preset"),
         LaunchArg("policy", "expert",
                   "Who drives: expert (shortest path), random, frontier or vlm."),
+        *shared(*VLM),
         *shared("output_dir", "storage"),
         LaunchArg("split", "episode", "One bag per episode or one per session."),
         LaunchArg("bag_prefix", "", "Bag name prefix; empty = objnav_<start time>."),
         LaunchArg("status_file", "",
                   "Recorder progress/summary JSON (episodes done, drops, bags); empty = none."),
-        LaunchArg("use_monitor", "false", "Also run the monitor (its events are recorded)."),
+        flag("use_monitor", False, "Also run the monitor (its events are recorded)."),
     ),
     nodes=(
         NodeSpec(
@@ -212,7 +215,7 @@ COLLECT = GraphSpec(
             name="policy",
             executable="policy",
             module="objnav_ros.nodes.policy_node",
-            parameters=forward("policy", "action_preset", "scene", "episodes", "seed"),
+            parameters=forward("policy", "action_preset", "scene", "episodes", "seed", *VLM),
         ),
         NodeSpec(
             name="monitor",

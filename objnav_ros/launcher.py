@@ -3,8 +3,8 @@
 Reads the same table as ``launch/*.launch.py``: each node runs as
 ``python -m <module> --ros-args -r __node:=<name> --params-file <yaml> -p k:=v -r a:=b``
 under the loopback-only DDS environment. Ctrl-C (SIGINT) or SIGTERM is forwarded to every
-node; a node that dies is reported and ends the graph with a non-zero status, unless it
-is respawned (``--respawn`` or the table's ``respawn``).
+node; what a node's exit does (respawn, end the graph with status 0 or 1) is
+``core.graph.exit_outcome``, as under ``ros2 launch``. ``--respawn`` respawns every node.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from objnav_ros.core.dds import loopback_env
-from objnav_ros.core.graph import ResolvedNode
+from objnav_ros.core.graph import Exit, ResolvedNode, exit_outcome
 from objnav_ros.graphs import GRAPHS
 
 GRACE_S = 10.0
@@ -44,8 +44,7 @@ class Running:
     node: ResolvedNode
     command: list[str]
     process: subprocess.Popen
-    restarts: int = 0
-    history: list[int] = field(default_factory=list)
+    deaths: int = 0
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
@@ -61,14 +60,10 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
 class Launcher:
     """Start, watch and stop a resolved graph."""
 
-    def __init__(self, nodes, params_file, env, respawn_all=False, max_respawns=3,
-                 respawn_delay_s=1.0, log=None):
+    def __init__(self, nodes, params_file, env, log=None):
         self.nodes = nodes
         self.params_file = params_file
         self.env = env
-        self.respawn_all = respawn_all
-        self.max_respawns = max_respawns
-        self.respawn_delay_s = respawn_delay_s
         self.log = log or functools.partial(print, flush=True)
         self.running: list[Running] = []
         self.stop_requested = False
@@ -103,24 +98,24 @@ class Launcher:
         return self.shutdown()
 
     def _on_exit(self, entry: Running, code: int) -> int | None:
-        name = entry.node.name
-        entry.history.append(code)
-        if code == 0 and entry.node.required:
-            self.log(f"[objnav-launch] {name} finished; ending the graph")
+        node = entry.node
+        entry.deaths += code != 0
+        outcome = exit_outcome(node, code, entry.deaths, stopping=False)
+        if outcome is Exit.END:
+            self.log(f"[objnav-launch] {node.name} finished; ending the graph")
             return 0
-        if code == 0:
-            self.log(f"[objnav-launch] {name} finished")
+        if outcome is Exit.FINISHED:
+            self.log(f"[objnav-launch] {node.name} finished")
             self.running.remove(entry)
             return None if self.running else 0
-        self.log(f"[objnav-launch] {name} died (exit code {code})")
-        if (entry.node.respawn or self.respawn_all) and entry.restarts < self.max_respawns:
-            time.sleep(self.respawn_delay_s)
-            entry.restarts += 1
-            entry.process = self._spawn(entry.node)
-            self.log(f"[objnav-launch] respawned {name} (pid {entry.process.pid}, "
-                     f"{entry.restarts}/{self.max_respawns})")
-            return None
-        return 1
+        self.log(f"[objnav-launch] {node.name} died (exit code {code})")
+        if outcome is Exit.FAIL:
+            return 1
+        time.sleep(node.respawn_delay_s)
+        entry.process = self._spawn(node)
+        self.log(f"[objnav-launch] respawned {node.name} (pid {entry.process.pid}, "
+                 f"{entry.deaths}/{node.max_respawns})")
+        return None
 
     def shutdown(self) -> int:
         """SIGINT every live node, then SIGTERM / SIGKILL after the grace period."""
@@ -137,7 +132,8 @@ class Launcher:
                              f"sending {sig.name}")
                     entry.process.send_signal(sig)
             deadline = time.monotonic() + 2.0
-        bad = [e.node.name for e in live if e.process.wait() not in (0, -signal.SIGINT)]
+        bad = [e.node.name for e in live
+               if exit_outcome(e.node, e.process.wait(), e.deaths, stopping=True) is Exit.FAIL]
         if bad:
             self.log(f"[objnav-launch] unclean exit: {', '.join(bad)}")
         return 1 if bad else 0
@@ -151,7 +147,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("graph", choices=sorted(GRAPHS), help="graph to start")
     parser.add_argument("arguments", nargs="*", help="launch arguments as key:=value")
     parser.add_argument("--respawn", action="store_true", help="respawn any node that dies")
-    parser.add_argument("--max-respawns", type=int, default=3)
+    parser.add_argument("--max-respawns", type=int,
+                        help="respawns of a node before the graph ends (default: the table's)")
     parser.add_argument("--list", action="store_true",
                         help="print the nodes and commands instead of starting them")
     parser.add_argument("--show-args", action="store_true",
@@ -160,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     graph = GRAPHS[args.graph]
     if args.show_args:
         for arg in graph.arguments:
-            print(f"{arg.name} (default {arg.default!r}): {arg.description}")
+            choices = f"; one of {', '.join(arg.choices)}" if arg.choices else ""
+            print(f"{arg.name} (default {arg.default!r}{choices}): {arg.description}")
         return 0
     try:
         overrides = parse_overrides(args.arguments)
@@ -175,12 +173,16 @@ def main(argv: list[str] | None = None) -> int:
         for node in nodes:
             print(" ".join(node_command(node, params_file)))
         return 0
-    return run(nodes, params_file, respawn_all=args.respawn, max_respawns=args.max_respawns)
+    if args.respawn:
+        nodes = [replace(node, respawn=True) for node in nodes]
+    if args.max_respawns is not None:
+        nodes = [replace(node, max_respawns=args.max_respawns) for node in nodes]
+    return run(nodes, params_file)
 
 
-def run(nodes: list[ResolvedNode], params_file: str, **options) -> int:
+def run(nodes: list[ResolvedNode], params_file: str) -> int:
     """Start ``nodes`` under loopback DDS, forward SIGINT/SIGTERM, return the exit status."""
-    launcher = Launcher(nodes, params_file, loopback_env(), **options)
+    launcher = Launcher(nodes, params_file, loopback_env())
     signal.signal(signal.SIGINT, launcher.request_stop)
     signal.signal(signal.SIGTERM, launcher.request_stop)
     launcher.start()

@@ -14,6 +14,7 @@ import sys
 from tqdm import tqdm
 
 from objnav_ros.core.actions import PRESETS
+from objnav_ros.core.paths import writable_dir
 from objnav_ros.mining import Miner, MinerConfig
 from objnav_ros.policy.factory import POLICY_TYPES
 
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             seed=args.seed, n_episodes=args.n_episodes, scene=args.scene,
             episodes=args.episodes, width=args.width, height=args.height,
             max_steps=args.max_steps, action_preset=args.action_preset, context=args.context)
+        writable_dir(config.out, "--out")
         miner = Miner(config)
     except ValueError as exc:
         parser.exit(2, f"objnav-mine: {exc}\n")

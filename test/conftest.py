@@ -1,33 +1,30 @@
-"""Test harness: loopback-only DDS and a distinct ROS_DOMAIN_ID per test.
+"""Test harness: loopback-only DDS and a ROS domain of its own per test.
 
 Every test that touches ROS uses the ``ros_env`` fixture (environment for child
-processes) or ``rclpy_context`` (an in-process context on that domain). Domain ids are
-derived from the pytest process id so that concurrent runs on one machine do not meet.
+processes) or ``rclpy_context`` (an in-process context on that domain). Domains are claimed
+from :class:`test.domains.DomainPool`: none that another test run holds or where a DDS
+participant is running, so concurrent runs and graphs on one machine do not meet.
 """
 
 from __future__ import annotations
 
-import itertools
 import os
 
 import pytest
 
 from objnav_ros.core.dds import apply_loopback, loopback_env
+from test.domains import DomainPool
 
-# Fast DDS's port mapping allows domain ids 0..232; stay well inside 1..100.
-_BASE = (os.getpid() * 7) % 50
-_COUNTER = itertools.count()
+POOL = DomainPool(start=os.getpid())
 
-apply_loopback(domain_id=_BASE + 1)
-
-
-def next_domain_id() -> int:
-    return 1 + (_BASE + next(_COUNTER)) % 100
+apply_loopback(domain_id=POOL.claim())  # this process's own, held for the whole run
 
 
 @pytest.fixture
-def domain_id() -> int:
-    return next_domain_id()
+def domain_id():
+    domain = POOL.claim()
+    yield domain
+    POOL.release(domain)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from objnav_training.evaluate_sim import closed_loop, expert_steps
 from objnav_training.report import markdown_table, write_comparison
 
 from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.core.paths import writable_dir
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import MonitorConfig
 from objnav_ros.policy.factory import PolicySettings, make_policy
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         source = SceneSource(scene=args.scene, episodes=args.episodes, seed=args.seed,
                              n_episodes=args.n_episodes, cache_dir=args.cache_dir)
         named = policies(args)
+        writable_dir(args.out / "maps", "--out")
     except ValueError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
@@ -94,7 +96,6 @@ def main(argv: list[str] | None = None) -> int:
         if not bag_episodes:
             print(f"{PROG}: error: no episodes in {args.expert_bags}", file=sys.stderr)
             return 1
-    (args.out / "maps").mkdir(parents=True, exist_ok=True)
     summaries, rows = {}, {}
     with EmbeddedSimulator(source.scene_path(), config) as sim:
         episodes = source.load_episodes(config, sim.random_episode)

@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 
 from objnav_training.awr import NORMALISATIONS, WEIGHTINGS, AWRConfig
+from objnav_training.bag_index import BagTopics
 from objnav_training.reward import RewardConfig
 from objnav_training.trainer_config import PRECISIONS, TrainConfig
 
 from objnav_ros.core.actions import PRESETS
+from objnav_ros.core.paths import writable_dir
 from objnav_ros.policy.config import DTYPES, LoraSettings
+from objnav_ros.policy.loader import check_model_folder
 
 PROG = "objnav-train"
 
@@ -30,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add = parser.add_argument
     add("--bags", nargs="+", required=True, help="rosbag2 bags or folders holding them")
+    for topic in fields(BagTopics):
+        add(f"--{topic.name.replace('_', '-')}-topic", default=topic.default,
+            help=f"{topic.name.replace('_', ' ')} topic in the bags (a relative name also "
+            "matches /name and one /<ns>/name; depth, goal, monitor events: empty = none)")
     add("--model", required=True, help="local Qwen2.5-VL model folder")
     add("--out", required=True, help="output folder (adapter/, checkpoints/, logs/, ...)")
     add("--actions", choices=sorted(PRESETS), default=defaults.actions,
@@ -124,17 +132,25 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     )
 
 
+def topics_from_args(args: argparse.Namespace) -> BagTopics:
+    """The bag topic names of parsed arguments (ValueError for an empty required one)."""
+    return BagTopics(**{t.name: getattr(args, f"{t.name}_topic") for t in fields(BagTopics)})
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = config_from_args(args)
+        topics = topics_from_args(args)
+        check_model_folder(config.model_path)  # fail fast, before the bags are read
+        writable_dir(config.out_dir, "--out")
     except ValueError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
         return 2
     from objnav_training.dataset import load_episodes
     from objnav_training.trainer import train
 
-    episodes, errors = load_episodes(args.bags)  # logs each skipped bag or episode
+    episodes, errors = load_episodes(args.bags, topics)  # logs each skipped bag or episode
     if errors:
         print(f"{PROG}: {len(errors)} bag problem(s) skipped", file=sys.stderr)
     if not episodes:

@@ -36,6 +36,7 @@ from objnav_training.transitions import EpisodeData
 from objnav_training.value_head import LastHiddenState, ValueHead, pool
 from torch.utils.data import DataLoader
 
+from objnav_ros.policy.adapter_record import adapter_record, write_record
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.loader import load_adapter, load_model
 from objnav_ros.policy.lora import attach_lora
@@ -62,6 +63,7 @@ class AWRModule(L.LightningModule):
             model_path=config.model_path, device="cpu", dtype=dtype, prompt_file=config.prompt_file,
             min_pixels=config.min_pixels, max_pixels=config.max_pixels))
         self.processor = loaded.processor
+        self.template = PromptTemplate.resolve(config.prompt_file, config.model_path)
         if config.init_adapter:
             self.model = load_adapter(loaded.model, config.init_adapter, trainable=True)
         else:
@@ -163,8 +165,7 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
         shuffle=True,
         num_workers=config.num_workers,
         persistent_workers=config.num_workers > 0,
-        collate_fn=ActionCollator(module.processor, PromptTemplate.load(config.prompt_file),
-                                  actions),
+        collate_fn=ActionCollator(module.processor, module.template, actions),
     )
     checkpoints = out / "checkpoints"
     trainer = L.Trainer(
@@ -199,6 +200,11 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
     }
     if trainer.is_global_zero:
         module.model.save_pretrained(adapter)
+        write_record(adapter, adapter_record(
+            config.model_path, config.action_space, config.actions, module.template.text,
+            config.min_pixels, config.max_pixels, weighting=config.awr.weighting,
+            seed=config.seed, steps=trainer.global_step, lora=dataclasses.asdict(config.lora),
+            use_expert_labels=config.use_expert_labels, episodes=len(episodes)))
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2))
         plot_training_curves(sorted((out / "logs").glob("version_*/metrics.csv")),
                              out / "training_curves.png")

@@ -5,7 +5,8 @@
   episode from EpisodeStatus stamps, drop counts); :mod:`.topics` / :mod:`.qos`: what it
   subscribes and how.
 - :mod:`.reader` / :mod:`.messages`: opening bags with one-line errors, topic lookup, header
-  stamps, lazily decoded frames (the dataset in ``objnav_training.dataset`` builds on them).
+  stamps, lazily decoded frames (the dataset in ``objnav_training.dataset`` builds on them);
+  :mod:`.unclosed`: recordings never closed (MCAP cut short, split files, no metadata.yaml).
 - :mod:`.labels`: the ``labels.json`` sidecar of failure windows and expert relabels.
 - :mod:`.teleop_keys`: the keyboard expert's keys.
 - :mod:`.synthetic` / :mod:`.bench`: bags written without ROS; recording/loading benchmarks.

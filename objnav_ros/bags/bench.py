@@ -139,3 +139,31 @@ def loader_transitions_per_s(transitions: int = 200, width: int = 640, height: i
                 t.depth()
                 count += 1
         return count / (time.perf_counter() - begin)
+
+
+def unclosed_recovery(steps: int = 40, width: int = 320, height: int = 240,
+                      cuts: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)) -> dict:
+    """Messages read back from a recording cut at fractions of its size (never closed).
+
+    ``steps`` actions = ``5 * steps + 5`` messages (200 at 39); the file keeps no summary,
+    footer or metadata.yaml. Keys: ``unclosed_messages`` (written), ``unclosed_bytes``, and
+    ``unclosed_recovered`` (fraction cut at -> messages recovered; ``1.0`` = only the last
+    byte missing).
+    """
+    from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
+
+    with tempfile.TemporaryDirectory(prefix="objnav_bench_") as tmp:
+        bag = write_bag(Path(tmp) / "cut", [SyntheticEpisode(steps=steps, width=width,
+                                                             height=height)])
+        (bag / "metadata.yaml").unlink()
+        file = bag / "cut.mcap"
+        data = file.read_bytes()
+        with open_bag(bag) as reader:
+            total = reader.message_count
+        recovered = {}
+        for cut in (*cuts, 1.0):
+            file.write_bytes(data[:min(int(len(data) * cut), len(data) - 1)])
+            with open_bag(bag) as reader:
+                recovered[cut] = reader.message_count
+        return {"unclosed_messages": total, "unclosed_bytes": len(data),
+                "unclosed_recovered": recovered}

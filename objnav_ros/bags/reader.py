@@ -1,12 +1,14 @@
 """Opening bags for the dataset: one-line errors, topic lookup, and lazily decoded frames.
 
 Accepts what the recorder writes and what ``ros2 bag record`` writes: a rosbag2 folder
-(metadata.yaml + MCAP or sqlite3 files), a bare ``.mcap`` / ``.db3`` file, or a folder
-without metadata.yaml holding storage files (a recording that was never closed).
+(metadata.yaml + MCAP or sqlite3 files), a bare ``.mcap`` / ``.db3`` file, or a recording that
+was never closed (:mod:`.unclosed`: a folder without metadata.yaml whose files, split or not,
+are read as one bag; MCAP files without footer, their complete chunks recovered and logged).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -19,10 +21,12 @@ import numpy as np
 from rosbags.rosbag2 import Reader
 
 from objnav_ros.bags.messages import deserialize, header_stamp_ns
+from objnav_ros.bags.unclosed import BagReader, recording_files
 from objnav_ros.core.images import depth_from_image, rgb_from_image
 
 STORAGE_SUFFIXES = (".mcap", ".db3")
 OPEN_READERS = 8  # readers kept open per process for lazy frames
+log = logging.getLogger(__name__)
 
 
 class BagError(ValueError):
@@ -44,8 +48,9 @@ def describe(exc: BaseException) -> str:
 
 
 def is_bag(path: Path) -> bool:
-    return (path.is_dir() and (path / "metadata.yaml").is_file()) or (
-        path.is_file() and path.suffix in STORAGE_SUFFIXES)
+    if path.is_dir():
+        return (path / "metadata.yaml").is_file() or bool(recording_files(path))
+    return path.is_file() and path.suffix in STORAGE_SUFFIXES
 
 
 def find_bags(paths: Iterable[str | Path]) -> tuple[list[Path], list[BagError]]:
@@ -54,12 +59,15 @@ def find_bags(paths: Iterable[str | Path]) -> tuple[list[Path], list[BagError]]:
     errors: list[BagError] = []
 
     def walk(path: Path) -> int:
+        if path.is_dir() and not (path / "metadata.yaml").is_file():
+            joined = recording_files(path)  # one recording; other files are bags of their own
+            found.extend([path] if joined else [])
+            return bool(joined) + sum(walk(child) for child in sorted(path.iterdir())
+                                      if child not in joined)
         if is_bag(path):
             found.append(path)
             return 1
-        if not path.is_dir():
-            return 0
-        return sum(walk(child) for child in sorted(path.iterdir()))
+        return 0
 
     for raw in paths:
         path = Path(raw)
@@ -74,10 +82,12 @@ def find_bags(paths: Iterable[str | Path]) -> tuple[list[Path], list[BagError]]:
 def open_bag(path: str | Path) -> Iterator[Reader]:
     """An open rosbags Reader; BagError for anything that stops it from opening."""
     try:
-        reader = Reader(Path(path))
+        reader = BagReader(Path(path))
         reader.open()
     except Exception as exc:  # noqa: BLE001 - every reader failure becomes one line
         raise BagError(path, f"cannot open (truncated or corrupt?): {describe(exc)}") from exc
+    for note in reader.notes():
+        log.warning("%s", note)
     try:
         yield reader
     finally:
@@ -110,7 +120,7 @@ def _cached_reader(path: str) -> tuple[Reader, threading.Lock]:
         if entry is not None:
             _READERS.move_to_end(key)
             return entry
-        reader = Reader(Path(path))
+        reader = BagReader(Path(path))
         reader.open()
         entry = _READERS[key] = (reader, threading.Lock())
         while len(_READERS) > OPEN_READERS:

@@ -4,8 +4,11 @@ A callback only counts and queues (:meth:`Recorder.submit`); the writer thread r
 message to its bag (one per session, or one per episode via :class:`EpisodeRouter`) and
 writes the serialised bytes unchanged. Drops = messages received but not written (queue over
 ``queue_max_bytes``, a late message for a finished episode's bag, a failed write); missing =
-gaps in a publisher's sequence numbers (never received). :meth:`Recorder.close` drains the
-queue and closes every bag, so nothing received is lost on shutdown. Time is passed in.
+gaps in a publisher's sequence numbers (never received), counted from 1 for a publisher that
+appeared more than ``settle_s`` after the start (one found earlier may have published before
+the recording began: its first message received is its baseline). :meth:`Recorder.close`
+drains the queue and closes every bag, so nothing received is lost on shutdown. Time is
+passed in.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class RecorderConfig:
     hold_s: float = 2.0
     close_delay_s: float = 1.0
     status_file: str = ""  # JSON progress/summary file; empty = none
+    settle_s: float = 2.0  # publishers found this soon after the start may predate it
 
     def __post_init__(self) -> None:
         if self.storage not in STORAGES:
@@ -48,8 +52,8 @@ class RecorderConfig:
             raise ValueError("output_dir and session must not be empty")
         if self.queue_max_bytes < 1:
             raise ValueError(f"queue_max_bytes must be >= 1, got {self.queue_max_bytes}")
-        if self.hold_s < 0 or self.close_delay_s < 0:
-            raise ValueError("hold_s and close_delay_s must be >= 0")
+        if self.hold_s < 0 or self.close_delay_s < 0 or self.settle_s < 0:
+            raise ValueError("hold_s, close_delay_s and settle_s must be >= 0")
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Incoming:
     received_ns: int  # bag timestamp (the recorder's clock at reception)
     publisher: bytes = b""  # publisher gid
     sequence: int | None = None  # publication sequence number
+    sent_ns: int | None = None  # DDS source timestamp (None: received_ns stands in)
 
 
 @dataclass
@@ -122,6 +127,8 @@ class Recorder:
         self.queued_bytes = 0
         self.lock = threading.Lock()
         self.last_sequence: dict[tuple[str, bytes], int] = {}
+        self.found: dict[tuple[str, bytes], int] = {}  # publisher -> when first seen (ns)
+        self.started_ns: int | None = None
         self.router: EpisodeRouter[Incoming] = EpisodeRouter(
             int(config.hold_s * NS_PER_S), int(config.close_delay_s * NS_PER_S))
         self.bags: dict[EpisodeKey | None, BagWriter] = {}
@@ -136,6 +143,7 @@ class Recorder:
     def start(self) -> None:
         """Start the writer thread (and write the status file: recording)."""
         Path(self.config.output_dir).mkdir(parents=True, exist_ok=True)
+        self.started_ns = self.clock()
         self.thread.start()
         self._write_status("recording")
 
@@ -143,8 +151,12 @@ class Recorder:
         """Record the QoS profiles ``topic``'s publishers offer (stored with its connection)."""
         self.offered[topic] = list(profiles)
 
-    def set_publishers(self, counts: dict[str, int]) -> None:
-        """Publishers discovered per topic (the status file is rewritten when they change)."""
+    def set_publishers(self, gids: dict[str, list[bytes]], now: int) -> None:
+        """Note the publishers (gids) discovered per topic at ``now`` (status file: counts)."""
+        for topic, found in gids.items():
+            for gid in found:
+                self.found.setdefault((topic, gid), now)
+        counts = {topic: len(found) for topic, found in gids.items()}
         if counts != self.stats.publishers:
             self.stats.publishers = dict(counts)
             if self.thread.is_alive():
@@ -157,6 +169,8 @@ class Recorder:
         if msg.sequence is not None:
             key = (msg.topic, msg.publisher)
             last = self.last_sequence.get(key)
+            if last is None and not self._may_predate(key, msg.received_ns):
+                last = 0  # sequence numbers start at 1
             if last is not None and msg.sequence > last + 1:
                 stats.missing += msg.sequence - last - 1
             self.last_sequence[key] = max(msg.sequence, last or 0)
@@ -167,6 +181,12 @@ class Recorder:
             self.queued_bytes += len(msg.data)
         self.queue.put(msg)
         return True
+
+    def _may_predate(self, key: tuple[str, bytes], now: int) -> bool:
+        """Whether the publisher ``key``, first met now, may have published before the start."""
+        first = min(self.found.get(key, now), now)
+        return (self.started_ns is None
+                or first <= self.started_ns + int(self.config.settle_s * NS_PER_S))
 
     def close(self) -> RecorderStats:
         """Write everything queued, close every bag; safe to call twice."""
@@ -229,13 +249,14 @@ class Recorder:
         except Exception as exc:  # noqa: BLE001 - a malformed message is recorded as is
             self.log(f"cannot read the header of a message on {msg.topic}: {exc}")
             stamp, status = None, None
+        sent = msg.received_ns if msg.sent_ns is None else msg.sent_ns
         if self.config.split == "session":
             self._write(None, msg)
         elif status is not None:
             self._write_all(self.router.status(msg, stamp, status.episode_id, int(status.step),
-                                               now))
+                                               now, sent))
         else:
-            self._write_all(self.router.message(msg, stamp, now))
+            self._write_all(self.router.message(msg, stamp, now, sent))
         if status is not None and status.done and self.last_done != (status.episode_id, stamp):
             self.last_done = (status.episode_id, stamp)
             self.stats.episodes_done += 1

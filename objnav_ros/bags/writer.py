@@ -1,7 +1,8 @@
 """One rosbag2 bag written with rosbags: metadata.yaml v9, cdr, RIHS01 hashes, offered QoS.
 
 ``ros2 bag info``, ``ros2 bag play`` and Foxglove read these bags; so does the independent
-``mcap_ros2`` decoder (MCAP schemas carry the full ``ros2msg`` definitions).
+``mcap_ros2`` decoder (MCAP schemas carry the full ``ros2msg`` definitions). MCAP channels
+carry ``offered_qos_profiles`` and ``topic_type_hash`` metadata, as rosbag2 writes them.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from io import BytesIO
 from pathlib import Path
 
 from rosbags.interfaces import Connection, Qos
 from rosbags.rosbag2 import StoragePlugin, Writer
+from rosbags.rosbag2.storage_mcap import Channel, McapWriter, write_channel, write_string
 
 from objnav_ros.core.bagtypes import PACKAGE, msg_dir, typestore
 
@@ -37,6 +40,24 @@ def message_definition(msgtype: str) -> str:
     return text
 
 
+class _McapWriter(McapWriter):
+    def add_connection(self, connection: Connection, offered_qos_profiles: str) -> None:
+        """The channel with rosbag2's metadata: offered QoS and the RIHS01 type hash."""
+        metadata = BytesIO()
+        for key, value in (("offered_qos_profiles", offered_qos_profiles),
+                           ("topic_type_hash", connection.digest)):
+            write_string(metadata, key)
+            write_string(metadata, value)
+        self.channels.append(Channel(connection.id, connection.msgtype, connection.topic,
+                                     connection.ext.serialization_format, metadata.getvalue()))
+        self.channel_stats[connection.id] = 0
+        write_channel(self.chunk.bio, self.channels[-1], self.schemas)
+
+
+class _Writer(Writer):
+    STORAGE_PLUGINS = {**Writer.STORAGE_PLUGINS, StoragePlugin.MCAP: _McapWriter}
+
+
 def safe_name(text: str) -> str:
     """``text`` usable in a folder name (other characters become ``-``)."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", text).strip("-.") or "x"
@@ -58,7 +79,8 @@ class BagWriter:
         if storage not in STORAGES:
             raise ValueError(f"storage: expected one of {sorted(STORAGES)}, got {storage!r}")
         self.path = Path(path)
-        self.writer = Writer(self.path, version=METADATA_VERSION, storage_plugin=STORAGES[storage])
+        self.writer = _Writer(self.path, version=METADATA_VERSION,
+                              storage_plugin=STORAGES[storage])
         self.writer.open()
         self.connections: dict[str, Connection] = {}
         self.count = 0

@@ -107,3 +107,10 @@ def depth_from_image(msg, what: str = "depth") -> np.ndarray:
     depth = pixels.astype(np.float32, copy=True)
     depth[~np.isfinite(depth)] = 0.0
     return depth
+
+
+def semantic_from_image(msg, what: str = "semantic") -> np.ndarray:
+    """H x W uint8 goal-category ids from a mono8 image."""
+    if msg.encoding != "mono8":
+        raise ValueError(f"{what}: expected mono8 category ids, got {msg.encoding!r}")
+    return image_to_numpy(msg, what)

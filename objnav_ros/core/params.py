@@ -19,6 +19,7 @@ class ParamSpec:
     min_value: float | None = None
     max_value: float | None = None
     read_only: bool = False
+    topic: bool = False  # a topic name or list of them (the node validates them)
     # extra check returning an error message or None
     check_fn: Callable[[object], str | None] | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 PACKAGE = "objnav_ros"
@@ -23,3 +24,19 @@ def share_dir() -> Path:
 
 def config_file(name: str) -> Path:
     return share_dir() / "config" / name
+
+
+def writable_dir(path: str | Path, what: str) -> Path:
+    """``path`` as a folder (created if missing) that files can be written to.
+
+    ValueError naming ``what`` and the path otherwise (one line, for a start-up check).
+    """
+    folder = Path(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as exc:
+        raise ValueError(f"{what} {str(path)!r}: cannot write there ({exc.strerror}); "
+                         "expected a writable folder") from None
+    return folder

@@ -1,4 +1,8 @@
-"""Core types <-> ROS messages (the only place that builds sensor/odometry/TF messages)."""
+"""Core types <-> ROS messages (the only place that builds sensor/odometry/TF messages).
+
+Incoming messages a node cannot use raise :class:`BadMessage` (a ValueError naming the topic
+and field), which :class:`objnav_ros.nodes.guard.MessageGuard` turns into a dropped message.
+"""
 
 from __future__ import annotations
 
@@ -11,11 +15,25 @@ from nav_msgs.msg import Odometry
 from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header
 
+from objnav_ros.core import topics
 from objnav_ros.core.camera import CameraModel
-from objnav_ros.core.images import image_fields
+from objnav_ros.core.images import (
+    depth_from_image,
+    image_fields,
+    rgb_from_image,
+    semantic_from_image,
+)
 from objnav_ros.core.types import Pose2D
 
 NS_PER_S = 1_000_000_000
+
+
+class BadMessage(ValueError):
+    """A message a node cannot use; ``str`` names the topic and the field."""
+
+    def __init__(self, topic: str, problem: str) -> None:
+        super().__init__(problem)
+        self.topic = topic
 
 
 def stamp(seconds: float) -> Time:
@@ -77,9 +95,44 @@ def odometry_msg(pose: Pose2D, header: Header, child_frame: str,
     return odom
 
 
-def pose_from_odometry(odom: Odometry) -> Pose2D:
+def pose_from_odometry(odom: Odometry, topic: str = topics.ODOM) -> Pose2D:
+    """The 2-D pose of ``odom``; BadMessage when its position or orientation is not finite."""
     p = odom.pose.pose
-    return Pose2D(p.position.x, p.position.y, quaternion_yaw(p.orientation))
+    q = p.orientation
+    values = (p.position.x, p.position.y, q.x, q.y, q.z, q.w)
+    if not all(math.isfinite(v) for v in values):
+        raise BadMessage(topic, f"{topic}: pose.pose is not finite: position "
+                                f"({p.position.x}, {p.position.y}), orientation "
+                                f"({q.x}, {q.y}, {q.z}, {q.w})")
+    return Pose2D(p.position.x, p.position.y, quaternion_yaw(q))
+
+
+def _pixels(convert, msg: Image, topic: str) -> np.ndarray:
+    try:
+        pixels = convert(msg, topic)
+    except ValueError as exc:
+        raise BadMessage(topic, str(exc)) from None
+    if pixels.size == 0:
+        raise BadMessage(topic, f"{topic}: empty image ({msg.width}x{msg.height})")
+    return pixels
+
+
+def frame_arrays(rgb: Image, depth: Image | None = None, semantic: Image | None = None,
+                 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """RGB (H x W x 3 uint8), depth (metres) and semantic ids of one camera frame.
+
+    BadMessage unless each converts and depth and semantic image have the RGB's size.
+    """
+    colour = _pixels(rgb_from_image, rgb, topics.RGB)
+    arrays = [colour]
+    for topic, convert, msg in ((topics.DEPTH, depth_from_image, depth),
+                                (topics.SEMANTIC, semantic_from_image, semantic)):
+        pixels = None if msg is None else _pixels(convert, msg, topic)
+        if pixels is not None and pixels.shape[:2] != colour.shape[:2]:
+            raise BadMessage(topic, f"{topic}: size {msg.width}x{msg.height} differs from the "
+                                    f"RGB image's {rgb.width}x{rgb.height}")
+        arrays.append(pixels)
+    return tuple(arrays)
 
 
 def transform(header: Header, child: str, xyz=(0.0, 0.0, 0.0),

@@ -8,7 +8,8 @@ The e-stop topic ``e_stop`` (std_msgs/Bool) is subscribed twice: reliable
 transient-local, so a latched publisher's standing True applies at start-up, and
 best-effort volatile, which matches any publisher's QoS (so a volatile publisher's
 mismatch with the first is expected and only logged at debug level). True holds until a
-False.
+False. Every exit (Ctrl-C, SIGTERM, rclpy shutdown, an exception in a callback or during
+start-up once the cmd_vel publisher exists) sends a zero Twist several times first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from builtin_interfaces.msg import Time
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from geometry_msgs.msg import Twist
 from nav_msgs.msg import Odometry
+from rclpy.duration import Duration
 from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
@@ -29,33 +31,51 @@ from std_msgs.msg import Bool, Float64, String
 from objnav_ros.core import topics
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
+from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.robot import PARAMETERS, ActionExecutor, Result, StatusReport, executor_config
 
 E_STOP = "e_stop"  # std_msgs/Bool
+STOP_REPEATS = 3  # zero Twists sent on exit, STOP_GAP_S apart
+STOP_GAP_S = 0.02
+STOP_ACK_S = 0.5  # at most this long waiting for subscribers to acknowledge them
+STOP_MATCH_S = 5.0  # after a start-up failure, wait this long for a base to match
 LEVELS = {"OK": DiagnosticStatus.OK, "WARN": DiagnosticStatus.WARN}
 
 
 class ExecutorNode(Node):
     def __init__(self, **kwargs) -> None:
         super().__init__("executor", **kwargs)
+        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
+        # First of all, so that any failure from here on still stops the base.
+        self.cmd_pub = self.create_publisher(Twist, topics.CMD_VEL, reliable)
+        self.stopped = False
+        try:
+            self._setup(reliable)
+        except BaseException:
+            self.stop_base(match_s=STOP_MATCH_S)
+            raise
+
+    def _setup(self, reliable: QoSProfile) -> None:
         self.params = p = declare_parameters(self, PARAMETERS)
         self.core = ActionExecutor(executor_config(p), run_id=time.strftime("%Y%m%dT%H%M%S"))
-        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
         latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
                              durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
-        self.cmd_pub = self.create_publisher(Twist, topics.CMD_VEL, reliable)
         self.status_pub = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
         self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
         self.tilt_pub = (self.create_publisher(Float64, p["tilt_topic"], reliable)
                          if p["tilt_topic"] else None)
-        self.create_subscription(Image, topics.RGB, self.on_rgb, qos_profile_sensor_data)
+        guard = self.guard = MessageGuard(self)
+        sensor = qos_profile_sensor_data
+        self.create_subscription(Image, topics.RGB, guard(topics.RGB, self.on_rgb), sensor)
         if p["require_depth"]:
-            self.create_subscription(Image, topics.DEPTH, self.on_depth, qos_profile_sensor_data)
-        self.create_subscription(Odometry, topics.ODOM, self.on_odom, qos_profile_sensor_data)
-        self.create_subscription(NavAction, topics.ACTION, self.on_action, reliable)
-        self.create_subscription(String, topics.GOAL, self.on_goal, latched)
+            self.create_subscription(Image, topics.DEPTH, guard(topics.DEPTH, self.on_depth),
+                                     sensor)
+        self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom), sensor)
+        self.create_subscription(NavAction, topics.ACTION, guard(topics.ACTION, self.on_action),
+                                 reliable)
+        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: self.get_logger().debug(
             f"e-stop publisher without transient-local durability: {event.last_policy_kind}"))
         self.create_subscription(Bool, E_STOP, self.on_e_stop, latched, event_callbacks=quiet)
@@ -79,7 +99,7 @@ class ExecutorNode(Node):
         self.report()
 
     def on_odom(self, msg: Odometry) -> None:
-        self.core.on_odom(pose_from_odometry(msg), self.now())
+        self.core.on_odom(pose_from_odometry(msg), self.now(), stamp_key(msg.header.stamp))
 
     def on_goal(self, msg: String) -> None:
         if self.core.on_goal(msg.data, self.now()):
@@ -119,10 +139,33 @@ class ExecutorNode(Node):
         status = DiagnosticStatus(
             level=LEVELS[summary.level], name=f"{self.get_name()}: base", hardware_id="base",
             message=summary.message,
-            values=[KeyValue(key=k, value=v) for k, v in summary.values.items()])
+            values=[KeyValue(key=k, value=v)
+                    for k, v in {**summary.values, **self.guard.values()}.items()])
         array = DiagnosticArray(status=[status])
         array.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(array)
+
+    # --- exit: every path (signal, exception, rclpy shutdown) ends in destroy_node ---
+    def stop_base(self, match_s: float = 0.0) -> None:
+        """Publish a zero Twist STOP_REPEATS times and wait (bounded) until it is acknowledged.
+
+        ``match_s``: first wait this long for a subscriber, which a node that fails during
+        start-up may not have discovered yet.
+        """
+        deadline = time.monotonic() + match_s
+        while not self.cmd_pub.get_subscription_count() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        for repeat in range(STOP_REPEATS):
+            if repeat:
+                time.sleep(STOP_GAP_S)
+            self.cmd_pub.publish(Twist())
+        self.cmd_pub.wait_for_all_acked(Duration(seconds=STOP_ACK_S))
+        self.stopped = True
+
+    def destroy_node(self) -> None:
+        if not self.stopped and self.context.ok():
+            self.stop_base()
+        super().destroy_node()
 
 
 def status_msg(report: StatusReport) -> EpisodeStatus:

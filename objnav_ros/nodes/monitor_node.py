@@ -3,7 +3,8 @@
 Steps are assembled by :class:`objnav_ros.monitor.StepPairer` (``pairing`` parameter:
 ``status`` = one step per EpisodeStatus, poses from the odometry with the status's stamp;
 ``action`` = one step per NavAction, for robots without EpisodeStatus) and judged by
-:class:`objnav_ros.monitor.Monitor`. Detector settings are parameters named
+:class:`objnav_ros.monitor.Monitor`. A bad message (e.g. an unknown action id) is dropped and
+counted (:mod:`objnav_ros.nodes.guard`). Detector settings are parameters named
 ``<detector>.<setting>``; a run-time change is validated and re-creates the detectors.
 """
 
@@ -30,6 +31,7 @@ from objnav_ros.monitor import (
 )
 from objnav_ros.msg import EpisodeStatus, MonitorEvent, NavAction
 from objnav_ros.nodes.convert import pose_from_odometry, seconds, stamp
+from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 
@@ -68,10 +70,13 @@ class MonitorNode(Node):
         reliable = QoSProfile(depth=50, reliability=QoSReliabilityPolicy.RELIABLE)
         self.event_pub = self.create_publisher(MonitorEvent, topics.MONITOR_EVENTS, reliable)
         self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
-        self.create_subscription(NavAction, topics.ACTION, self.on_action, reliable)
-        self.create_subscription(Odometry, topics.ODOM, self.on_odom, reliable)
+        guard = self.guard = MessageGuard(self)
+        self.create_subscription(NavAction, topics.ACTION, guard(topics.ACTION, self.on_action),
+                                 reliable)
+        self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom), reliable)
         if not self.by_action:
-            self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.on_status, reliable)
+            self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
+                                     guard(topics.EPISODE_STATUS, self.on_status), reliable)
         period = self.params["diagnostics_period_s"]
         self.timer = self.create_timer(period, self.publish_diagnostics)
         self.add_post_set_parameters_callback(self.on_parameters_set)
@@ -117,7 +122,8 @@ class MonitorNode(Node):
 
     def publish_diagnostics(self) -> None:
         summary = health(self.monitor, self.pairer.episode_id, self.params["error_event_count"])
-        values = {**summary.values, "dropped_steps": str(self.pairer.dropped)}
+        values = {**summary.values, "dropped_steps": str(self.pairer.dropped),
+                  **self.guard.values()}
         status = DiagnosticStatus(
             level=LEVELS[summary.level], name="objnav monitor", message=summary.message,
             hardware_id="objnav", values=[KeyValue(key=k, value=v) for k, v in values.items()])

@@ -5,18 +5,19 @@ share it; the pose comes from the odometry nearest to that stamp (within ``odom_
 A semantic image (simulation only) is awaited when the policy reads one, ``use_semantic`` is
 true and one has arrived before (so a topic nobody publishes never blocks); set
 ``use_semantic`` false where no semantic camera exists, e.g. on a robot.
-Each observation is answered exactly once, for the sequence number its EpisodeStatus
-carried; frames older than the last answered one are dropped (never a stale answer).
-Decision latency and valid-action % go to /diagnostics.
+Each observation is answered at most once, for the sequence number its EpisodeStatus
+carried: the newest complete one of the current bridge session (a restarted or different
+bridge, or time going back, starts a new session, which is followed and logged; see
+:mod:`objnav_ros.policy.lockstep`). One whose images fail to convert waits for the bridge's
+republish.
+Decision latency, valid-action % and dropped bad messages (see :mod:`objnav_ros.nodes.guard`)
+go to /diagnostics.
 """
 
 from __future__ import annotations
 
 import time
-from collections import deque
-from dataclasses import dataclass
 
-import numpy as np
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
 from rclpy.node import Node
@@ -26,14 +27,15 @@ from std_msgs.msg import String
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import PRESETS, action_space
-from objnav_ros.core.images import depth_from_image, image_to_numpy, rgb_from_image
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import pose_from_odometry, stamp_key
+from objnav_ros.nodes.convert import frame_arrays, pose_from_odometry, stamp_key
+from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, make_policy
+from objnav_ros.policy.lockstep import Frame, LockStep, Mark
 
 PARAMETERS = [
     ParamSpec("policy", "frontier", "Policy type: vlm, frontier, random or expert.",
@@ -72,16 +74,12 @@ PARAMETERS = [
     ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
               min_value=0.1, max_value=60.0),
 ]
-KEEP_FRAMES = 8
-KEEP_ODOMETRY = 200
 
 
-@dataclass
-class _Frame:
-    rgb: Image | None = None
-    depth: Image | None = None
-    semantic: Image | None = None
-    status: EpisodeStatus | None = None
+def participant(info: dict) -> bytes | None:
+    """The publisher's DDS participant (GUID prefix: the gid's first 12 bytes), if known."""
+    gid = info.get("publisher_gid")
+    return bytes(gid["data"][:12]) if gid else None
 
 
 class PolicyNode(Node):
@@ -101,10 +99,7 @@ class PolicyNode(Node):
         self.needs_pose = self.policy.needs_pose
         self.needs_semantic = self.policy.needs_semantic and p["use_semantic"]
         self.semantic_seen = False
-        self.frames: dict[int, _Frame] = {}
-        self.odometry: deque[tuple[int, Pose2D]] = deque(maxlen=KEEP_ODOMETRY)
-        self.answered = -1
-        self.episode_id = None
+        self.lock = LockStep(self.needs_pose, round(p["odom_tolerance_s"] * 1e9))
         self.goal = ""
         self.latencies_ms: list[float] = []
 
@@ -113,109 +108,90 @@ class PolicyNode(Node):
                              durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
         self.pub = self.create_publisher(NavAction, topics.ACTION, reliable)
         self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
-        self.create_subscription(Image, topics.RGB, self.on_rgb, qos_profile_sensor_data)
+        guard = self.guard = MessageGuard(self)
+        sensor = qos_profile_sensor_data
+        self.create_subscription(Image, topics.RGB, guard(topics.RGB, self.on_rgb), sensor)
         if self.needs_depth:
-            self.create_subscription(Image, topics.DEPTH, self.on_depth, qos_profile_sensor_data)
+            self.create_subscription(Image, topics.DEPTH, guard(topics.DEPTH, self.on_depth),
+                                     sensor)
         if self.needs_semantic:
-            self.create_subscription(Image, topics.SEMANTIC, self.on_semantic,
-                                     qos_profile_sensor_data)
+            self.create_subscription(Image, topics.SEMANTIC,
+                                     guard(topics.SEMANTIC, self.on_semantic), sensor)
         if self.needs_pose:
-            self.create_subscription(Odometry, topics.ODOM, self.on_odom, reliable)
-        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.on_status, reliable)
-        self.create_subscription(String, topics.GOAL, self.on_goal, latched)
+            self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom),
+                                     reliable)
+        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
+                                 guard(topics.EPISODE_STATUS, self.on_status), reliable)
+        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
         self.get_logger().info(
             f"policy {self.policy.name} ready ({len(self.actions.actions)} actions)")
 
-    # --- inputs: file each piece under its stamp, decide when the frame is complete ---
-    def _frame(self, header) -> tuple[int, _Frame] | None:
-        key = stamp_key(header.stamp)
-        if key <= self.answered:
-            return None
-        frame = self.frames.setdefault(key, _Frame())
-        for old in sorted(self.frames)[:-KEEP_FRAMES]:
-            del self.frames[old]
-        return key, frame
+    # --- inputs: file each piece under its stamp, answer when an observation is complete ---
+    def on_rgb(self, msg: Image, info: dict) -> None:
+        self.lock.add_image("rgb", stamp_key(msg.header.stamp), msg, participant(info))
+        self._try_answer()
 
-    def on_rgb(self, msg: Image) -> None:
-        self._store(msg.header, "rgb", msg)
+    def on_depth(self, msg: Image, info: dict) -> None:
+        self.lock.add_image("depth", stamp_key(msg.header.stamp), msg, participant(info))
+        self._try_answer()
 
-    def on_depth(self, msg: Image) -> None:
-        self._store(msg.header, "depth", msg)
-
-    def on_semantic(self, msg: Image) -> None:
+    def on_semantic(self, msg: Image, info: dict) -> None:
         self.semantic_seen = True
-        self._store(msg.header, "semantic", msg)
+        self.lock.add_image("semantic", stamp_key(msg.header.stamp), msg, participant(info))
+        self._try_answer()
 
-    def on_odom(self, msg: Odometry) -> None:
-        self.odometry.append((stamp_key(msg.header.stamp), pose_from_odometry(msg)))
-        for key in sorted(self.frames, reverse=True):
-            if self._try_answer(key, self.frames[key]):
-                return
+    def on_odom(self, msg: Odometry, info: dict) -> None:
+        self.lock.add_pose(stamp_key(msg.header.stamp), pose_from_odometry(msg),
+                           participant(info))
+        self._try_answer()
 
-    def _pose_at(self, key: int) -> Pose2D | None:
-        """Odometry pose nearest to stamp ``key`` within ``odom_tolerance_s``."""
-        if not self.odometry:
-            return None
-        stamp_ns, pose = min(self.odometry, key=lambda entry: abs(entry[0] - key))
-        return pose if abs(stamp_ns - key) <= self.params["odom_tolerance_s"] * 1e9 else None
-
-    def on_status(self, msg: EpisodeStatus) -> None:
-        if msg.episode_id != self.episode_id:
-            self.episode_id = msg.episode_id
+    def on_status(self, msg: EpisodeStatus, info: dict) -> None:
+        mark = Mark(stamp_key(msg.header.stamp), msg.observation_seq, msg.episode_id, msg.step)
+        change = self.lock.add_status(mark, msg, participant(info))
+        if change.session:
+            line = f"bridge session {self.lock.sessions}: {change.session}; following it"
+            if self.lock.sessions > 1:
+                self.get_logger().warning(line)
+            else:
+                self.get_logger().info(line)
+        if change.episode:
             self.policy.reset()
-        self._store(msg.header, "status", msg)
+        self._try_answer()
 
     def on_goal(self, msg: String) -> None:
         self.goal = msg.data
 
-    def _store(self, header, field: str, value) -> None:
-        entry = self._frame(header)
-        if entry is None:
+    def _try_answer(self) -> None:
+        """Answer the newest observation once everything the policy needs has arrived."""
+        kinds = {"rgb"} | ({"depth"} if self.needs_depth else set()) | (
+            {"semantic"} if self.semantic_seen else set())
+        ready = self.lock.ready(kinds)
+        if ready is None:
             return
-        key, frame = entry
-        setattr(frame, field, value)
-        self._try_answer(key, frame)
+        frame, pose = ready
+        try:
+            self._answer(frame, pose)
+        except ValueError:  # unusable images: the republished observation gets answered
+            self.lock.discard_images(frame)
+            raise
 
-    def _try_answer(self, key: int, frame: _Frame) -> bool:
-        """Answer the frame when everything the policy needs for it has arrived."""
-        if frame.rgb is None or frame.status is None:
-            return False
-        if self.needs_depth and frame.depth is None:
-            return False
-        if self.semantic_seen and frame.semantic is None:
-            return False
-        pose = self._pose_at(key) if self.needs_pose else Pose2D(0.0, 0.0, 0.0)
-        if pose is None:
-            return False
-        self._answer(key, frame, pose)
-        return True
-
-    def _answer(self, key: int, frame: _Frame, pose: Pose2D) -> None:
-        self.answered = key
-        for old in [k for k in self.frames if k <= key]:
-            del self.frames[old]
+    def _answer(self, frame: Frame, pose: Pose2D) -> None:
+        images = frame.images
         status = frame.status
         if status.done:
+            self.lock.answered(frame)
             return
-        try:
-            obs = Observation(
-                rgb=rgb_from_image(frame.rgb, topics.RGB),
-                depth=(depth_from_image(frame.depth, topics.DEPTH) if frame.depth else None),
-                pose=pose,
-                collided=status.collided,
-                step=status.step,
-                goal_category=status.object_category or self.goal,
-                episode_id=status.episode_id,
-                semantic=semantic_from_image(frame.semantic) if frame.semantic else None,
-            )
-        except ValueError as exc:
-            self.get_logger().error(str(exc), throttle_duration_sec=5.0)
-            return
+        rgb, depth, semantic = frame_arrays(images["rgb"], images.get("depth"),
+                                            images.get("semantic"))
+        self.lock.answered(frame)
+        obs = Observation(rgb=rgb, depth=depth, pose=pose, collided=status.collided,
+                          step=status.step, goal_category=status.object_category or self.goal,
+                          episode_id=status.episode_id, semantic=semantic)
         start = time.perf_counter()
         decision = self.policy.select_action(obs)
         self.latencies_ms.append((time.perf_counter() - start) * 1000.0)
-        msg = NavAction(header=frame.rgb.header, observation_seq=status.observation_seq,
+        msg = NavAction(header=images["rgb"].header, observation_seq=status.observation_seq,
                         action=int(decision.action), source=decision.source or self.policy.name,
                         valid=decision.valid, reasoning=decision.text)
         if decision.probabilities:
@@ -238,17 +214,11 @@ class PolicyNode(Node):
             values=[KeyValue(key="decisions", value=str(stats.decisions)),
                     KeyValue(key="valid_action_percent", value=f"{valid:.2f}"),
                     KeyValue(key="latency_ms_mean", value=f"{mean_ms:.2f}"),
-                    KeyValue(key="latency_ms_last", value=f"{recent[-1]:.2f}" if recent else "")])
+                    KeyValue(key="latency_ms_last", value=f"{recent[-1]:.2f}" if recent else ""),
+                    *(KeyValue(key=k, value=v) for k, v in self.guard.values().items())])
         array = DiagnosticArray(status=[status])
         array.header.stamp = self.get_clock().now().to_msg()
         self.diag_pub.publish(array)
-
-
-def semantic_from_image(msg: Image) -> np.ndarray:
-    """H x W uint8 goal-category ids from a mono8 image."""
-    if msg.encoding != "mono8":
-        raise ValueError(f"{topics.SEMANTIC}: expected mono8 category ids, got {msg.encoding!r}")
-    return image_to_numpy(msg, topics.SEMANTIC)
 
 
 def main(args=None) -> int:

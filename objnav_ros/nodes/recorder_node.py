@@ -13,6 +13,7 @@ import importlib
 import signal
 import sys
 import time
+from pathlib import Path
 
 import rclpy
 from rclpy.executors import ExternalShutdownException
@@ -26,6 +27,7 @@ from objnav_ros.bags.topics import DEFAULT_RECORD_TOPICS, KNOWN_TOPICS
 from objnav_ros.bags.writer import STORAGES
 from objnav_ros.core import topics
 from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.paths import writable_dir
 from objnav_ros.nodes.ros_params import declare_parameters
 
 MB = 1 << 20
@@ -39,9 +41,9 @@ PARAMETERS = [
               choices=SPLITS, read_only=True),
     ParamSpec("topics", list(DEFAULT_RECORD_TOPICS),
               "Topics to record; relative names follow the node's namespace and remappings.",
-              read_only=True),
+              read_only=True, topic=True),
     ParamSpec("status_topic", topics.EPISODE_STATUS,
-              "EpisodeStatus topic that marks episode boundaries.", read_only=True),
+              "EpisodeStatus topic that marks episode boundaries.", read_only=True, topic=True),
     ParamSpec("bag_prefix", "", "Bag folder name (session) or prefix (episode: "
               "<prefix>_<n>_<episode_id>); empty = objnav_<start time>.", read_only=True),
     ParamSpec("qos_depth", 100, "History depth of every recording subscription.",
@@ -87,6 +89,9 @@ class RecorderNode(Node):
     def __init__(self, **kwargs) -> None:
         super().__init__("recorder", **kwargs)
         p = self.params = declare_parameters(self, PARAMETERS)
+        writable_dir(p["output_dir"], "parameter output_dir:")
+        if p["status_file"]:
+            writable_dir(Path(p["status_file"]).parent, "parameter status_file: folder")
         session = p["bag_prefix"] or time.strftime("objnav_%Y%m%d_%H%M%S")
         self.recorder = Recorder(
             RecorderConfig(output_dir=p["output_dir"], session=session, storage=p["storage"],
@@ -130,7 +135,8 @@ class RecorderNode(Node):
                 self.offer(topic)
             self.recorder.submit(Incoming(
                 topic, msgtype, data, self.get_clock().now().nanoseconds,
-                info["publisher_gid"]["data"], info["publication_sequence_number"]))
+                info["publisher_gid"]["data"], info["publication_sequence_number"],
+                info["source_timestamp"] or None))
 
         self.create_subscription(cls, topic, on_message, to_rclpy_qos(sub_qos), raw=True)
         self.subscriptions_qos[topic] = sub_qos
@@ -146,10 +152,10 @@ class RecorderNode(Node):
 
     def discover(self) -> None:
         """Subscribe topics whose first publisher appeared; re-subscribe on a QoS mismatch."""
-        counts = {}
+        gids = {}
         for topic in self.topics:
             infos = self.get_publishers_info_by_topic(topic)
-            counts[topic] = len(infos)
+            gids[topic] = [bytes(i.endpoint_gid) for i in infos]
             if not infos:
                 continue
             profiles = self.offer(topic, infos)
@@ -161,7 +167,7 @@ class RecorderNode(Node):
                     f"{'reliable' if wanted.reliable else 'best effort'}"
                     f"{', transient local' if wanted.transient_local else ''})")
                 self.subscribe(topic, infos[0].topic_type, wanted)
-        self.recorder.set_publishers(counts)
+        self.recorder.set_publishers(gids, self.get_clock().now().nanoseconds)
 
     def drain(self) -> None:
         """Take what DDS already received (at shutdown, before the bags close)."""

@@ -44,6 +44,7 @@ from objnav_ros.nodes.convert import (
     transform,
     yaw_quaternion,
 )
+from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.sim.config import SimConfig
@@ -144,7 +145,9 @@ class SimBridgeNode(Node):
         self.pub_status = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
         self.pub_clock = self.create_publisher(Clock, "/clock", reliable)
         self.pub_diag = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
-        self.create_subscription(NavAction, topics.ACTION, self.on_action, reliable)
+        self.guard = MessageGuard(self)
+        self.create_subscription(NavAction, topics.ACTION,
+                                 self.guard(topics.ACTION, self.on_action), reliable)
         self.create_service(Trigger, "~/reset_episode", self.on_reset)
         self.create_service(Trigger, "~/next_episode", self.on_next)
         if p["lock_step"]:
@@ -309,13 +312,15 @@ class SimBridgeNode(Node):
             values=[KeyValue(key="episode", value=state.episode_id),
                     KeyValue(key="step", value=str(state.step)),
                     KeyValue(key="observation_seq", value=str(self.seq)),
-                    KeyValue(key="rejected_actions", value=str(self.rejected))])
+                    KeyValue(key="rejected_actions", value=str(self.rejected)),
+                    *(KeyValue(key=k, value=v) for k, v in self.guard.values().items())])
         array = DiagnosticArray(status=[status])
         array.header.stamp = self.header.stamp
         self.pub_diag.publish(array)
 
     def destroy_node(self) -> None:
-        self.sim.close()
+        if hasattr(self, "sim"):  # not when start-up failed before the simulator existed
+            self.sim.close()
         super().destroy_node()
 
 

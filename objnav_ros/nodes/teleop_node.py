@@ -29,6 +29,7 @@ from objnav_ros.core import topics
 from objnav_ros.core.actions import PRESETS, Action, action_space
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.msg import EpisodeStatus, NavAction
+from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 
 PARAMETERS = [
@@ -55,8 +56,10 @@ class TeleopNode(Node):
         latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
                              durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
         self.pub = self.create_publisher(NavAction, topics.ACTION, reliable)
-        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.on_status, reliable)
-        self.create_subscription(String, topics.GOAL, self.on_goal, latched)
+        guard = self.guard = MessageGuard(self)
+        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
+                                 guard(topics.EPISODE_STATUS, self.on_status), reliable)
+        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
         self.create_timer(p["send_period_s"], self.send_pending)
         self.get_logger().info(HELP)
 
@@ -126,7 +129,7 @@ def main(args=None) -> int:
     try:
         node = TeleopNode(queue_keys=not raw)
     except ValueError as exc:
-        print(f"teleop: {exc}")
+        print(f"teleop: {exc}", file=sys.stderr)
         rclpy.try_shutdown()
         return 2
     saved = termios.tcgetattr(sys.stdin) if raw else None

@@ -80,6 +80,19 @@ class Policy(abc.ABC):
         self.stats.record(decision)
         return decision
 
+    def select_actions(self, observations: Sequence[Observation]) -> list[Decision]:
+        """One decision per observation of independent episodes (a batch where supported).
+
+        Only for policies without per-episode state; the VLM policy scores them in one batch.
+        """
+        decisions = self._decide_batch(observations)
+        for decision in decisions:
+            self.stats.record(decision)
+        return decisions
+
+    def _decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
+        return [self._decide(obs) for obs in observations]
+
     @abc.abstractmethod
     def _decide(self, obs: Observation) -> Decision:
         """Policy-specific decision for one observation."""

@@ -55,9 +55,16 @@ class PolicySettings:
 def make_policy(settings: PolicySettings) -> Policy:
     """A ready policy of ``settings.kind`` (a VLM loads its model here)."""
     if settings.kind == "vlm":
+        from objnav_ros.policy.adapter_record import check_record
+        from objnav_ros.policy.prompt import PromptTemplate
         from objnav_ros.policy.vlm_policy import VLMPolicy
 
-        return VLMPolicy.from_config(settings.vlm_config(), settings.actions.actions, settings.seed)
+        config = settings.vlm_config()
+        if config.adapter_path:
+            prompt = PromptTemplate.resolve(config.prompt_file, config.model_path).text
+            check_record(config.adapter_path, config.model_path, settings.actions, prompt,
+                         config.min_pixels, config.max_pixels)
+        return VLMPolicy.from_config(config, settings.actions.actions, settings.seed)
     if settings.kind == "expert":
         from objnav_ros.policy.expert_policy import ExpertPolicy
 

@@ -60,8 +60,10 @@ def check_model_folder(path: str | Path) -> Path:
     if model_type != MODEL_TYPE:
         raise ModelLoadError("model_path", folder, f"config.json has model_type {model_type!r}",
                              expected)
-    if not any(folder.glob("*.safetensors")):
+    weights = sorted(folder.glob("*.safetensors"))
+    if not weights:
         raise ModelLoadError("model_path", folder, "no *.safetensors weights", expected)
+    _check_safetensors("model_path", weights, expected)
     return folder
 
 
@@ -77,7 +79,21 @@ def check_adapter_folder(path: str | Path) -> dict:
                              expected)
     if not (folder / "adapter_model.safetensors").is_file():
         raise ModelLoadError("adapter_path", folder, "no adapter_model.safetensors", expected)
+    _check_safetensors("adapter_path", [folder / "adapter_model.safetensors"], expected)
     return config
+
+
+def _check_safetensors(what: str, files: list[Path], expected: str) -> None:
+    """ModelLoadError unless each file has a whole safetensors header and data."""
+    from safetensors import SafetensorError, safe_open
+
+    for file in files:
+        try:
+            with safe_open(file, framework="numpy"):
+                pass
+        except (SafetensorError, OSError) as err:
+            raise ModelLoadError(what, file.parent, f"{file.name} is corrupt or truncated ({err})",
+                                 expected) from None
 
 
 def resolve_device(device: str) -> str:

@@ -16,6 +16,10 @@ from pathlib import Path
 from objnav_ros.core.actions import Action
 
 PLACEHOLDERS = frozenset({"goal", "actions"})
+IMAGE = "<image>"
+"""Where the camera image goes in a prompt text (without it: before the text)."""
+PROMPT_FILE = "objnav_prompt.txt"
+"""A model folder may carry the prompt it was trained with under this name."""
 
 
 @dataclass(frozen=True)
@@ -46,15 +50,27 @@ class PromptTemplate:
             raise ValueError(f"prompt_file: {file} does not exist")
         return cls(file.read_text(encoding="utf-8").strip())
 
+    @classmethod
+    def resolve(cls, path: str | Path, model_path: str | Path) -> PromptTemplate:
+        """``path`` if given, else the model folder's :data:`PROMPT_FILE`, else the packaged one."""
+        carried = Path(model_path) / PROMPT_FILE
+        if not path and carried.is_file():
+            return cls.load(carried)
+        return cls.load(path)
+
     def user_text(self, goal: str, actions: Sequence[Action]) -> str:
         """The user message for one goal category and the allowed actions."""
         listed = ", ".join(f'"{a.text}"' for a in actions)
         return string.Template(self.text).substitute(goal=goal, actions=listed)
 
     def messages(self, goal: str, actions: Sequence[Action]) -> list[dict]:
-        """One user turn: the camera image followed by the user text."""
-        content = [{"type": "image"}, {"type": "text", "text": self.user_text(goal, actions)}]
-        return [{"role": "user", "content": content}]
+        """One user turn: the camera image where the text says ``<image>``, else first."""
+        before, marker, after = self.user_text(goal, actions).partition(IMAGE)
+        if not marker:
+            before, after = "", before
+        parts = [{"type": "text", "text": before.strip()}, {"type": "image"},
+                 {"type": "text", "text": after.strip()}]
+        return [{"role": "user", "content": [p for p in parts if p.get("text", True)]}]
 
     def render(self, processor, goal: str, actions: Sequence[Action]) -> str:
         """The shared prompt prefix as text, ending with the assistant header."""

@@ -9,6 +9,11 @@ tokenizer, preprocessor_config.json, chat template), so it is loaded by the same
 - ``trained``: a small byte-level BPE (~600 tokens) trained here on prompt-like text (~0.2 M
   parameters).
 
+Two sizes: ``test`` (2 text layers of 64, a 2-layer vision tower of 32, 8-pixel patches) for
+tests, and ``base`` (3 text layers of 128, a 3-layer vision tower of 96 with global attention,
+14-pixel patches, 112x84 images = 48 patches = 12 image tokens), the architecture of the stand-in
+base model that ``objnav-base-model`` trains to see and act.
+
 Building takes a few seconds; a folder that already holds the same build is reused.
 """
 
@@ -27,7 +32,8 @@ from objnav_ros.policy.prompt import PromptTemplate, answer_text
 
 VOCABS = ("qwen", "trained")
 MARKER = "tiny_model.json"
-BUILD_VERSION = 1
+SIZES = ("test", "base")
+BUILD_VERSION = 2
 QWEN_SPECIAL_TOKENS = (
     "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
     "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>",
@@ -58,6 +64,27 @@ VISION = {
     "tokens_per_second": 2,
 }
 IMAGE_PIXELS = {"min_pixels": 32 * 32, "max_pixels": 128 * 128}  # at most 64 image tokens
+BASE_TEXT = {
+    **TEXT,
+    "hidden_size": 128,
+    "intermediate_size": 384,
+    "num_hidden_layers": 3,
+    "rope_parameters": {"rope_type": "default", "rope_theta": 1e6, "mrope_section": [4, 6, 6]},
+}
+BASE_VISION = {
+    **VISION,
+    "depth": 3,
+    "hidden_size": 96,
+    "intermediate_size": 256,
+    "num_heads": 4,
+    "patch_size": 14,
+    "window_size": 112,
+    "fullatt_block_indexes": [0, 1, 2],
+    "out_hidden_size": BASE_TEXT["hidden_size"],
+}
+BASE_PIXELS = {"min_pixels": 112 * 84, "max_pixels": 112 * 84}  # 8 x 6 patches, 12 tokens
+ARCHITECTURES = {"test": (TEXT, VISION, IMAGE_PIXELS),
+                 "base": (BASE_TEXT, BASE_VISION, BASE_PIXELS)}
 GOALS = ("chair", "bed", "plant", "toilet", "tv monitor", "sofa", "table", "sink", "oven", "door")
 
 
@@ -77,9 +104,15 @@ def _qwen_tokenizer_dir() -> Path:
 
 
 def _corpus() -> list[str]:
+    from objnav_ros.sim.objects import CATEGORIES
+
     template = PromptTemplate.load()
     spaces = (tuple(Action), (Action.MOVE_FORWARD, Action.TURN_LEFT, Action.TURN_RIGHT))
-    texts = [template.user_text(goal, acts) for goal in GOALS for acts in spaces]
+    goals = GOALS + CATEGORIES
+    texts = [template.user_text(goal, acts) for goal in goals for acts in spaces]
+    texts += [f"Where is the {goal}? Find the {goal}." for goal in goals]
+    texts += ["not visible", "left near", "left far", "ahead near", "ahead far", "right near",
+              "right far", "Recent actions: none."]
     texts += [answer_text(a) for a in Action] + list(SYNONYMS)
     texts.append("You are a helpful assistant. system user assistant")
     return texts * 4
@@ -99,13 +132,14 @@ def _tokenizer(vocab: str):
     return tokenizer
 
 
-def _model_config(tokenizer, vocab: str):
+def _model_config(tokenizer, vocab: str, size: str = "test"):
     from transformers import Qwen2_5_VLConfig
 
+    text_arch, vision_arch, _ = ARCHITECTURES[size]
     ids = {t: tokenizer.convert_tokens_to_ids(t) for t in QWEN_SPECIAL_TOKENS}
     vocab_size = QWEN_VOCAB_SIZE if vocab == "qwen" else -(-len(tokenizer) // 64) * 64
     text = {
-        **TEXT,
+        **text_arch,
         "vocab_size": vocab_size,
         "bos_token_id": ids["<|endoftext|>"],
         "eos_token_id": ids["<|im_end|>"],
@@ -113,7 +147,7 @@ def _model_config(tokenizer, vocab: str):
     }
     return Qwen2_5_VLConfig(
         text_config=text,
-        vision_config=VISION,
+        vision_config=vision_arch,
         image_token_id=ids["<|image_pad|>"],
         video_token_id=ids["<|video_pad|>"],
         vision_start_token_id=ids["<|vision_start|>"],
@@ -122,7 +156,7 @@ def _model_config(tokenizer, vocab: str):
     )
 
 
-def _write(folder: Path, vocab: str, seed: int) -> None:
+def _write(folder: Path, vocab: str, seed: int, size: str) -> None:
     import torch
     from transformers import GenerationConfig, Qwen2_5_VLForConditionalGeneration
     from transformers.models.qwen2_vl.image_processing_pil_qwen2_vl import (
@@ -130,7 +164,8 @@ def _write(folder: Path, vocab: str, seed: int) -> None:
     )
 
     tokenizer = _tokenizer(vocab)
-    config = _model_config(tokenizer, vocab)
+    config = _model_config(tokenizer, vocab, size)
+    _, vision_arch, pixels = ARCHITECTURES[size]
     torch.manual_seed(seed)
     model = Qwen2_5_VLForConditionalGeneration(config)
     eos = [tokenizer.convert_tokens_to_ids("<|im_end|>"), config.text_config.pad_token_id]
@@ -140,21 +175,24 @@ def _write(folder: Path, vocab: str, seed: int) -> None:
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     image_processor = Qwen2VLImageProcessorPil(
-        patch_size=VISION["patch_size"],
-        merge_size=VISION["spatial_merge_size"],
-        temporal_patch_size=VISION["temporal_patch_size"],
-        **IMAGE_PIXELS,
+        patch_size=vision_arch["patch_size"],
+        merge_size=vision_arch["spatial_merge_size"],
+        temporal_patch_size=vision_arch["temporal_patch_size"],
+        **pixels,
     )
     image_processor.save_pretrained(folder)
     (folder / "chat_template.jinja").write_text(chat_template(), encoding="utf-8")
 
 
-def build_tiny_model(out_dir: str | Path, vocab: str = "qwen", seed: int = 0) -> Path:
+def build_tiny_model(out_dir: str | Path, vocab: str = "qwen", seed: int = 0,
+                     size: str = "test") -> Path:
     """Write (or reuse) a tiny random Qwen2.5-VL model folder at ``out_dir`` and return its path."""
     if vocab not in VOCABS:
         raise ValueError(f"vocab: expected one of {VOCABS}, got {vocab!r}")
+    if size not in SIZES:
+        raise ValueError(f"size: expected one of {SIZES}, got {size!r}")
     out = Path(out_dir)
-    build = {"version": BUILD_VERSION, "vocab": vocab, "seed": seed}
+    build = {"version": BUILD_VERSION, "vocab": vocab, "seed": seed, "size": size}
     marker = out / MARKER
     if marker.is_file() and json.loads(marker.read_text()) == build:
         return out
@@ -164,7 +202,7 @@ def build_tiny_model(out_dir: str | Path, vocab: str = "qwen", seed: int = 0) ->
     staging = out.with_name(out.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    _write(staging, vocab, seed)
+    _write(staging, vocab, seed, size)
     (staging / MARKER).write_text(json.dumps(build))
     staging.rename(out)
     return out
@@ -176,8 +214,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out_dir", help="folder to write (reused when it holds the same build)")
     parser.add_argument("--vocab", choices=VOCABS, default="qwen", help="tokenizer vocabulary")
     parser.add_argument("--seed", type=int, default=0, help="weight initialisation seed")
+    parser.add_argument("--size", choices=SIZES, default="test", help="architecture")
     args = parser.parse_args(argv)
-    print(build_tiny_model(args.out_dir, vocab=args.vocab, seed=args.seed))
+    print(build_tiny_model(args.out_dir, vocab=args.vocab, seed=args.seed, size=args.size))
 
 
 if __name__ == "__main__":

@@ -44,7 +44,7 @@ class VLMPolicy(Policy):
         self.model = loaded.model
         self.processor = loaded.processor
         self.device = loaded.device
-        self.template = PromptTemplate.load(config.prompt_file)
+        self.template = PromptTemplate.resolve(config.prompt_file, config.model_path)
         self.name = f"vlm-{config.mode}"
         self._rng = np.random.default_rng(rng)
 
@@ -64,10 +64,22 @@ class VLMPolicy(Policy):
             return self._score(image, obs.goal_category)
         return self._generate(image, obs.goal_category)
 
-    def _score(self, image: Image.Image, goal: str) -> Decision:
-        batch = collate_action_batch(self.processor, self.template, [(image, goal)], self.actions)
+    def _decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
+        if self.config.mode != "score":
+            return super()._decide_batch(observations)
+        samples = [(Image.fromarray(obs.rgb), obs.goal_category) for obs in observations]
+        return [self._choose(logp) for logp in self._logprobs(samples)]
+
+    def _logprobs(self, samples: Sequence[tuple[Image.Image, str]]) -> np.ndarray:
+        """Log pi(a|s) over the allowed actions, one row per (image, goal)."""
+        batch = collate_action_batch(self.processor, self.template, samples, self.actions)
         with torch.inference_mode():
-            logp = action_logprobs(self.model, batch.to(self.device))[0].double().cpu().numpy()
+            return action_logprobs(self.model, batch.to(self.device)).double().cpu().numpy()
+
+    def _score(self, image: Image.Image, goal: str) -> Decision:
+        return self._choose(self._logprobs([(image, goal)])[0])
+
+    def _choose(self, logp: np.ndarray) -> Decision:
         if self.config.temperature == 0:
             index = int(np.argmax(logp))
         else:

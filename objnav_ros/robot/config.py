@@ -61,7 +61,7 @@ class ControllerConfig:
 
 @dataclass(frozen=True)
 class SafetyConfig:
-    """When the base is stopped: stale sensors and the per-action time allowance."""
+    """When the base is stopped: stale sensors (arrival, header stamp) and the action time limit."""
 
     image_timeout_s: float = setting(
         0.3, "images older than this stop the base (s)", min_value=0.01, max_value=10.0)
@@ -72,6 +72,10 @@ class SafetyConfig:
         min_value=1.0, max_value=100.0)
     timeout_margin_s: float = setting(
         2.0, "extra time allowed per action (s)", min_value=0.0, max_value=600.0)
+    stamp_tolerance_s: float = setting(
+        0.2, "allowed offset between a sensor's header stamps and this node's clock (s): "
+        "stamps older than the timeout plus this, or ahead by more, stop the base",
+        min_value=0.0, max_value=60.0)
 
     def __post_init__(self) -> None:
         check_settings(self)

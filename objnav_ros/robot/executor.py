@@ -17,12 +17,13 @@ same step is reported (a policy that started late, or lost a message, catches up
 answer to any observation since the last action stays valid, as the robot has not moved.
 
 Safety. The command is zero, and a running action is aborted, while any watchdog fault
-is active (e-stop, stale RGB/depth, no odometry) or once the action exceeds its time
-allowance (``timeout_factor`` x nominal profile duration + ``timeout_margin_s``; reported
-as ``collided``). An action accepted during a fault is aborted at once. Aborted and
-timed-out actions still count as steps; their report waits until the base has settled and
-every fault has cleared, so the policy decides again on a fresh image. Commands are
-velocity- and acceleration-limited and clamped again at the output.
+is active (e-stop; RGB, depth or odometry stale by arrival or by header stamp, see
+:class:`Watchdog`) or once the action exceeds its time allowance (``timeout_factor`` x
+nominal profile duration + ``timeout_margin_s``; reported as ``collided``). An action
+accepted during a fault is aborted at once. Aborted and timed-out actions still count as
+steps; their report waits until the base has settled and every fault has cleared, so the
+policy decides again on a fresh image. Commands are velocity- and acceleration-limited
+and clamped again at the output.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from objnav_ros.robot.safety import Watchdog
 END_STOP = "stop"  # EpisodeStatus.END_STOP
 END_MAX_STEPS = "max_steps"  # EpisodeStatus.END_MAX_STEPS
 MOTIONS = (Action.MOVE_FORWARD, Action.TURN_LEFT, Action.TURN_RIGHT)
+NS_PER_S = 1_000_000_000
 
 
 class Result(enum.Enum):
@@ -130,20 +132,20 @@ class ActionExecutor:
     # --- inputs ---
     def on_rgb(self, stamp_ns: int, frame_id: str, t: float) -> None:
         self.frames.add_rgb(stamp_ns, frame_id, t)
-        self.watchdog.rgb(t)
+        self.watchdog.rgb(t, stamp_ns / NS_PER_S)
 
     def on_depth(self, stamp_ns: int, t: float) -> None:
         self.frames.add_depth(stamp_ns)
-        self.watchdog.depth(t)
+        self.watchdog.depth(t, stamp_ns / NS_PER_S)
 
-    def on_odom(self, pose: Pose2D, t: float) -> None:
+    def on_odom(self, pose: Pose2D, t: float, stamp_ns: int) -> None:
         """Latest pose; a non-finite pose is dropped (and so does not count as fresh)."""
         if not all(math.isfinite(v) for v in (pose.x, pose.y, pose.yaw)):
             return
         if self.pose is not None and self.episode is not None and not self.episode.done:
             self.episode.path_length += self.pose.distance_to(pose)
         self.pose = pose
-        self.watchdog.odom(t)
+        self.watchdog.odom(t, stamp_ns / NS_PER_S)
 
     def on_e_stop(self, engaged: bool) -> None:
         self.watchdog.e_stop = bool(engaged)

@@ -27,7 +27,7 @@ _TOP = [
               "stops the base."),
     ParamSpec("tilt_topic", "",
               "std_msgs/Float64 camera tilt command (rad, up positive); empty = no tilt "
-              "unit, LOOK_UP/DOWN are ignored with a warning."),
+              "unit, LOOK_UP/DOWN are ignored with a warning.", topic=True),
     ParamSpec("max_steps", 500, "Actions per episode before it ends (max_steps); 0 = no limit.",
               min_value=0, max_value=1_000_000),
     ParamSpec("reobserve_s", 10.0,

@@ -28,30 +28,30 @@ def router(**kw):
 
 def test_images_wait_for_their_status_and_land_in_its_episode():
     r = router()
-    assert r.message("rgb1", 100, now=0) == []  # before any status: waits
-    assert r.status("st1", 100, "ep-0", 0, now=1) == [
+    assert r.message("rgb1", 100, now=0, sent=0) == []  # before any status: waits
+    assert r.status("st1", 100, "ep-0", 0, now=1, sent=1) == [
         (EpisodeKey(1, "ep-0"), "rgb1"), (EpisodeKey(1, "ep-0"), "st1")]
-    assert r.message("act1", 100, now=2) == [(EpisodeKey(1, "ep-0"), "act1")]
-    assert r.message("goal", None, now=3) == []  # unstamped: the next status decides
-    assert r.message("rgb2", 200, now=4) == []
-    routed = r.status("st2", 200, "ep-1", 0, now=5)
+    assert r.message("act1", 100, now=2, sent=2) == [(EpisodeKey(1, "ep-0"), "act1")]
+    assert r.message("goal", None, now=3, sent=3) == []  # unstamped: the next status decides
+    assert r.message("rgb2", 200, now=4, sent=4) == []
+    routed = r.status("st2", 200, "ep-1", 0, now=5, sent=5)
     assert routed == [(EpisodeKey(2, "ep-1"), "goal"), (EpisodeKey(2, "ep-1"), "rgb2"),
                       (EpisodeKey(2, "ep-1"), "st2")]
     # a slow topic's message of the previous episode still goes there
-    assert r.message("depth1", 100, now=6) == [(EpisodeKey(1, "ep-0"), "depth1")]
+    assert r.message("depth1", 100, now=6, sent=6) == [(EpisodeKey(1, "ep-0"), "depth1")]
     assert r.expire(now=5 + S) == ([], [EpisodeKey(1, "ep-0")])
 
 
 def test_a_reset_starts_a_new_bag_and_waiting_messages_expire():
     r = router(hold=10)
-    r.status("a", 100, "ep-0", 0, now=0)
-    r.status("b", 200, "ep-0", 1, now=0)
-    assert r.status("c", 300, "ep-0", 0, now=0)[-1][0] == EpisodeKey(2, "ep-0")
-    assert r.message("late-stamp", 400, now=0) == []
+    r.status("a", 100, "ep-0", 0, now=0, sent=0)
+    r.status("b", 200, "ep-0", 1, now=0, sent=0)
+    assert r.status("c", 300, "ep-0", 0, now=0, sent=0)[-1][0] == EpisodeKey(2, "ep-0")
+    assert r.message("late-stamp", 400, now=0, sent=0) == []
     assert r.expire(now=5)[0] == []
     assert r.expire(now=10)[0] == [(EpisodeKey(2, "ep-0"), "late-stamp")]
     fresh = router()
-    fresh.message("x", None, now=0)
+    fresh.message("x", None, now=0, sent=0)
     assert fresh.flush() == [(NO_EPISODE, "x")]
 
 
@@ -164,3 +164,88 @@ def test_recording_qos_follows_the_publishers():
     assert not compatible(SubscriptionQos(True, False, 1), [best_effort])
     assert not compatible(SubscriptionQos(True, True, 1), [reliable])
     assert latched.durability == QosDurability.TRANSIENT_LOCAL
+
+
+def test_a_late_status_goes_to_its_episode_and_starts_none():
+    r = router()
+    for step, stamp in enumerate((100, 200, 300)):
+        r.status(f"s{step}", stamp, "ep-0", step, now=stamp, sent=stamp)
+    ep0 = EpisodeKey(1, "ep-0")
+    assert r.status("late-s1", 200, "ep-0", 1, now=310, sent=310) == [(ep0, "late-s1")]
+    assert r.status("s3", 400, "ep-0", 3, now=400, sent=400) == [(ep0, "s3")]
+    assert r.status("reset", 500, "ep-0", 0, now=500, sent=500) == [(EpisodeKey(2, "ep-0"),
+                                                                     "reset")]
+
+
+def test_unstamped_messages_go_by_send_time_whatever_the_arrival_order():
+    r = router()
+    ep0, ep1 = EpisodeKey(1, "ep-0"), EpisodeKey(2, "ep-1")
+    r.status("st0", 100, "ep-0", 0, now=0, sent=10)
+    assert r.message("tf0", None, now=1, sent=9) == [(ep0, "tf0")]  # sent before st0
+    assert r.message("goal1", None, now=2, sent=11) == []  # sent after st0: the next status
+    assert r.status("st1", 200, "ep-1", 0, now=3, sent=13) == [(ep1, "goal1"), (ep1, "st1")]
+    assert r.message("goal0-redelivered", None, now=4, sent=5) == [(ep0, "goal0-redelivered")]
+
+
+def test_a_late_status_with_a_lower_step_does_not_split_the_bag(tmp_path):
+    messages = incoming(EPISODES)
+    statuses = [m for m in messages if m.topic == "/objnav/episode_status"]
+    again = statuses[2]  # ep-0 step 2, delivered again after step 3
+    at = messages.index(statuses[3]) + 1
+    stats, _ = run(tmp_path, messages[:at] + [again] + messages[at:])
+    assert [p.rsplit("/", 1)[1] for p in stats.bags] == ["rec_001_ep-0", "rec_002_ep-1"]
+    episodes, errors = load_episodes(stats.bags)
+    assert errors == []
+    assert_exact(episodes)
+
+
+def tf_and_goal_arrivals(episodes):
+    """The episodes' messages plus a /tf per observation sent before its status; each
+    status arrives first (its subscription is served first), each goal after its episode's
+    last status (a latched goal delivered late). Send times = publication order."""
+    store, t = typestore(), typestore().types
+    sent = []
+    for topic, msgtype, _, msg in episode_messages(episodes):
+        if topic.endswith("status"):
+            transform = t["geometry_msgs/msg/TransformStamped"](
+                header=msg.header, child_frame_id=f"obs{msg.observation_seq}",
+                transform=t["geometry_msgs/msg/Transform"](
+                    translation=t["geometry_msgs/msg/Vector3"](x=0.0, y=0.0, z=0.0),
+                    rotation=t["geometry_msgs/msg/Quaternion"](x=0.0, y=0.0, z=0.0, w=1.0)))
+            sent.append(("/tf", "tf2_msgs/msg/TFMessage",
+                         t["tf2_msgs/msg/TFMessage"](transforms=[transform])))
+        sent.append(("/" + topic, msgtype, msg))
+    order = {}
+    goal_at = None
+    for i, (topic, _, msg) in enumerate(sent):
+        if topic.endswith("status"):
+            order[i] = i - 1.5  # before the /tf and the images of its observation
+            if msg.done:
+                order[goal_at] = i + 0.5
+        elif topic.endswith("goal"):
+            goal_at = i
+        order.setdefault(i, i)
+    arrival = sorted(range(len(sent)), key=order.__getitem__)
+    return [Incoming(sent[i][0], sent[i][1], bytes(store.serialize_cdr(sent[i][2], sent[i][1])),
+                     10**18 + rank * 1000, sent[i][0].encode(), None, 10**18 + i * 1000)
+            for rank, i in enumerate(arrival)]
+
+
+def test_each_bag_holds_its_own_goal_and_tf(tmp_path):
+    stats, _ = run(tmp_path, tf_and_goal_arrivals(EPISODES))
+    assert len(stats.bags) == 2
+    store = typestore()
+    held = []
+    for bag in stats.bags:
+        with AnyReader([Path(bag)], default_typestore=store) as reader:
+            got = {"goal": [], "tf": []}
+            for c, _, raw in reader.messages():
+                msg = reader.deserialize(raw, c.msgtype)
+                if c.topic == "/objnav/goal":
+                    got["goal"].append(msg.data)
+                elif c.topic == "/tf":
+                    got["tf"].append(msg.transforms[0].child_frame_id)
+            held.append(got)
+    assert held == [{"goal": ["chair"], "tf": [f"obs{i}" for i in range(1, 7)]},
+                    {"goal": ["bed"], "tf": [f"obs{i}" for i in range(7, 11)]}]
+    assert_exact(load_episodes(stats.bags)[0])

@@ -1,6 +1,7 @@
 """Run objnav_ros.launcher on a two-ticker graph (argv: launch arguments key:=value)."""
 
 import sys
+from dataclasses import replace
 
 from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec
 from objnav_ros.launcher import parse_overrides, run
@@ -15,12 +16,13 @@ GRAPH = GraphSpec(
     nodes=(
         NodeSpec("ticker_a", "ticker", "test.helpers.ticker_node"),
         NodeSpec("ticker_b", "ticker", "test.helpers.ticker_node",
-                 parameters={"die_after_s": Arg("die_after_s")}),
+                 parameters={"die_after_s": Arg("die_after_s")}, respawn_delay_s=0.2,
+                 max_respawns=2),
     ),
 )
 
 if __name__ == "__main__":
     respawn = "--respawn" in sys.argv
     overrides = parse_overrides([a for a in sys.argv[1:] if a != "--respawn"])
-    nodes = GRAPH.resolve(overrides)
-    sys.exit(run(nodes, "", respawn_all=respawn, max_respawns=2, respawn_delay_s=0.2))
+    nodes = [replace(node, respawn=respawn) for node in GRAPH.resolve(overrides)]
+    sys.exit(run(nodes, ""))

@@ -30,10 +30,10 @@ class Rig:
             self.k += 1
             self.t = self.k * TICK
             self.base.step(self.command.linear, self.command.angular, TICK)
+            stamp = round(self.t * 1e9)
             if self.odom_on and self.k % ODOM_EVERY == 0:
-                self.core.on_odom(self.base.pose, self.t)
+                self.core.on_odom(self.base.pose, self.t, stamp)
             if self.camera_on and self.k % IMAGE_EVERY == 0:
-                stamp = round(self.t * 1e9)
                 self.core.on_depth(stamp, self.t)
                 self.core.on_rgb(stamp, "camera", self.t)
             if self.k % CONTROL_EVERY == 0:

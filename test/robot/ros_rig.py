@@ -2,9 +2,10 @@
 
 SimRobot integrates the Twist it receives (tests/robot/kinematics.DiffDrive), publishes
 odometry at 50 Hz and, every third odometry message, an RGB + depth pair with the same
-stamp (16UC1 millimetres or 32FC1 metres). Driver publishes goals, actions and the e-stop
-and records EpisodeStatus, NavAction, depth images and diagnostics. All times are the
-nodes' (system) clock in seconds.
+stamp (16UC1 millimetres or 32FC1 metres); a sensor named in ``frozen`` ("odom" or
+"image") keeps publishing with the stamp given there, as a stuck driver would. Driver
+publishes goals, actions and the e-stop and records EpisodeStatus, NavAction, depth images
+and diagnostics. All times are the nodes' (system) clock in seconds.
 """
 
 from __future__ import annotations
@@ -51,6 +52,7 @@ class SimRobot(Node):
         self.twists: list[tuple[float, float, float]] = []  # (received, linear, angular)
         self.image_stamps: list[float] = []
         self.camera_on = True
+        self.frozen: dict[str, float] = {}  # sensor -> the stamp it repeats
         self.count = 0
         self.rgb = np.full((24, 32, 3), 90, np.uint8)
         if depth_encoding == "16UC1":
@@ -73,11 +75,11 @@ class SimRobot(Node):
         t = now_s(self)
         self.base.step(*self.command, t - self.last)
         self.last = t
-        header = Header(stamp=stamp(t), frame_id="odom")
+        header = Header(stamp=stamp(self.frozen.get("odom", t)), frame_id="odom")
         self.odom_pub.publish(odometry_msg(self.base.pose, header, "base_link"))
         self.count += 1
         if self.camera_on and self.count % IMAGE_EVERY == 0:
-            header = Header(stamp=stamp(t), frame_id="camera")
+            header = Header(stamp=stamp(self.frozen.get("image", t)), frame_id="camera")
             self.depth_pub.publish(image_msg(self.depth, self.depth_encoding, header))
             self.rgb_pub.publish(image_msg(self.rgb, "rgb8", header))
             self.image_stamps.append(t)

@@ -197,7 +197,7 @@ def test_observation_needs_depth_of_the_same_stamp_unless_not_required():
         rig.core.on_goal("chair", 0.0)
         for k in range(1, 30):
             t = k * 0.02
-            rig.core.on_odom(rig.base.pose, t)
+            rig.core.on_odom(rig.base.pose, t, k)
             rig.core.on_rgb(k, "camera", t)
             rig.core.on_depth(k + 1000, t)  # never the RGB stamp
             assert rig.core.take_status(t) is None or not required
@@ -205,16 +205,16 @@ def test_observation_needs_depth_of_the_same_stamp_unless_not_required():
 
 
 def test_status_stamps_strictly_increase_even_if_the_camera_repeats_one():
-    rig = Rig(ExecutorConfig(require_depth=False))
+    rig = Rig(ExecutorConfig(require_depth=False, safety=SafetyConfig(image_timeout_s=2.0)))
     rig.core.on_goal("chair", 0.0)
-    rig.core.on_odom(rig.base.pose, 0.0)
+    rig.core.on_odom(rig.base.pose, 0.0, 0)
     rig.core.on_rgb(5, "camera", 0.0)
     assert rig.core.take_status(0.0).stamp_ns == 5
     rig.core.on_action(Action.TURN_LEFT, 1, 0.0)
     assert rig.core.state() == "moving"
     rig.core.on_goal("bed", 0.01)
     rig.core.on_rgb(5, "camera", 0.5)
-    rig.core.on_odom(rig.base.pose, 0.5)
+    rig.core.on_odom(rig.base.pose, 0.5, 500_000_000)
     assert rig.core.take_status(0.5) is None  # same stamp as the last report
     rig.core.on_rgb(6, "camera", 0.5)
     assert rig.core.take_status(0.5).stamp_ns == 6
@@ -222,8 +222,8 @@ def test_status_stamps_strictly_increase_even_if_the_camera_repeats_one():
 
 def test_non_finite_odometry_is_dropped():
     rig = Rig()
-    rig.core.on_odom(DiffDrive().pose, 0.0)
-    rig.core.on_odom(type(rig.base.pose)(math.nan, 0.0, 0.0), 0.1)
+    rig.core.on_odom(DiffDrive().pose, 0.0, 0)
+    rig.core.on_odom(type(rig.base.pose)(math.nan, 0.0, 0.0), 0.1, 100_000_000)
     assert rig.core.pose.x == 0.0
     assert ODOM_STALE in rig.core.watchdog.faults(0.25)
 

@@ -12,7 +12,7 @@ from diagnostic_msgs.msg import DiagnosticStatus
 from objnav_ros.core.actions import Action
 from objnav_ros.msg import EpisodeStatus
 from objnav_ros.robot.executor import END_MAX_STEPS, END_STOP
-from test.robot.ros_rig import running, stamp_s, wait_for, wait_status
+from test.robot.ros_rig import now_s, running, stamp_s, wait_for, wait_status
 
 pytestmark = pytest.mark.ros
 BOUND_S = 0.5
@@ -57,7 +57,8 @@ def test_forward_and_turns_end_within_tolerance_and_limits_hold(rclpy_context):
         assert last.done and last.end_reason == "stop" and last.step == 4
 
 
-@pytest.mark.parametrize("cause", ["images_stop", "e_stop", "volatile_e_stop"])
+@pytest.mark.parametrize("cause", ["images_stop", "e_stop", "volatile_e_stop",
+                                   "frozen_image_stamp", "frozen_odom_stamp"])
 def test_base_gets_zero_twist_within_half_a_second(rclpy_context, cause):
     params = {"goal": "chair", "forward_m": 2.0, "diagnostics_period_s": 0.2, **LIMITS,
               **(LENIENT if "e_stop" in cause else {})}
@@ -68,16 +69,20 @@ def test_base_gets_zero_twist_within_half_a_second(rclpy_context, cause):
         if cause == "images_stop":
             robot.camera_on = False
             start = wait_for(lambda: robot.image_stamps[-1] if not robot.camera_on else None)
+        elif cause.startswith("frozen"):  # messages keep coming, their stamp stands still
+            start = robot.frozen["odom" if "odom" in cause else "image"] = now_s(robot)
         else:
             start = driver.e_stop(True, "volatile" if cause.startswith("volatile") else "latched")
         zero = wait_for(lambda: robot.first_zero_after(start), what="zero Twist")
         assert zero - start <= BOUND_S
         assert not [r for r, v, w in moving(robot) if r > zero], "moved again while stopped"
-        fault = "e_stop" if "e_stop" in cause else "rgb_stale"
+        fault = ("e_stop" if "e_stop" in cause else
+                 "odom_stale" if "odom" in cause else "rgb_stale")
         wait_for(lambda: [d for d in driver.diagnostics if d.name == "executor: base"
                           and d.level == DiagnosticStatus.WARN and fault in d.message],
                  what=f"a WARN diagnostic naming {fault}")
         robot.camera_on = True
+        robot.frozen.clear()
         driver.e_stop(False, "volatile" if cause.startswith("volatile") else "latched")
         status = wait_status(driver, 2)
         assert status.step == 1 and not status.collided

@@ -34,7 +34,7 @@ def test_output_is_limited_and_zero_under_any_fault(sequence, gaps):
         t += gap
         kind, *args = event
         if kind == "odom":
-            core.on_odom(args[0], t)
+            core.on_odom(args[0], t, round(t * 1e9))
         elif kind == "rgb":
             core.on_rgb(args[0], "cam", t)
         elif kind == "depth":

@@ -1,0 +1,287 @@
+r"""``objnav-experiment``: measure whether offline LoRA fine-tuning finds objects more often.
+
+    objnav-experiment                       # CPU: stand-in base (cached) -> ... -> report
+    objnav-experiment --model /models/SpaceQwen2.5-VL-3B-Instruct --device cuda \
+        --width 640 --height 480            # the real-scale recipe (skips the base stage)
+
+Stages, each the command a user would run, each resumable (a finished stage is skipped when
+its settings are unchanged; ``--redo STAGE`` runs it again):
+
+1. ``base``: the stand-in base model (``objnav-base-model``, cached) unless ``--model``;
+2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
+   shortest-path expert's episodes and the base policy's own (sampled) episodes, as bags;
+3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with
+   the expert's relabels (DAgger);
+4. ``train``: ``objnav-train`` from the frozen base for every weighting x training seed, on
+   the same bags (``awr_dagger`` adds the mined windows);
+5. ``evaluate``: every adapter, the frozen base, random and frontier on the same held-out
+   episodes (houses no training stage used);
+6. ``report``: ``OUT/report/README.md`` with table, intervals, charts, curves and maps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from objnav_ros.core.dds import loopback_env
+
+STAGES = ("base", "collect", "mine", "train", "evaluate", "report")
+WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed")
+DEFAULT_BASE_DIR = Path("out/base-model")
+
+
+@dataclass(frozen=True)
+class ExperimentConfig:
+    """Houses, episode counts and training sizes; house seed ranges never overlap."""
+
+    base_houses: tuple[int, ...] = tuple(range(1000, 1024))
+    base_episodes: int = 25  # per base house
+    base_vl_steps: int = 1500
+    base_bc_steps: int = 1500
+    finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
+    expert_episodes: int = 6  # per fine-tuning house
+    policy_episodes: int = 10
+    mine_episodes: int = 10
+    eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
+    eval_episodes: int = 20  # per evaluation house
+    weightings: tuple[str, ...] = WEIGHTINGS
+    seeds: tuple[int, ...] = (0, 1, 2)
+    train_steps: int = 300
+    batch_size: int = 32
+    lr: float = 2e-3
+    lora_r: int = 16
+    lora_targets: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
+    collect_temperature: float = 1.0  # the base policy's own episodes are sampled
+    eval_temperature: float = 1.0
+    width: int = 112
+    height: int = 84
+    max_steps: int = 150
+    action_preset: str = "seed"
+    device: str = "auto"
+
+    def __post_init__(self) -> None:
+        ranges = {"base_houses": self.base_houses, "finetune_houses": self.finetune_houses,
+                  "eval_houses": self.eval_houses}
+        for name, seeds in ranges.items():
+            if not seeds:
+                raise ValueError(f"{name}: at least one house is required")
+        if set(self.eval_houses) & (set(self.base_houses) | set(self.finetune_houses)):
+            raise ValueError("eval_houses: must be disjoint from base_houses and finetune_houses")
+        if unknown := set(self.weightings) - set(WEIGHTINGS):
+            raise ValueError(f"weightings: unknown {sorted(unknown)}; expected {WEIGHTINGS}")
+        for name in ("expert_episodes", "policy_episodes", "mine_episodes", "eval_episodes",
+                     "train_steps", "batch_size", "base_episodes"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
+        if not self.seeds:
+            raise ValueError("seeds: at least one training seed is required")
+
+    def training_houses(self) -> set[int]:
+        return set(self.base_houses) | set(self.finetune_houses)
+
+
+SMOKE = ExperimentConfig(
+    base_houses=(1000, 1001), base_episodes=2, base_vl_steps=4, base_bc_steps=4,
+    finetune_houses=(2000,), expert_episodes=1, policy_episodes=1, mine_episodes=1,
+    eval_houses=(9000,), eval_episodes=2, weightings=("bc", "awr_dagger"), seeds=(0,),
+    train_steps=3, batch_size=4, max_steps=20)
+DEMO = replace(
+    ExperimentConfig(), base_houses=tuple(range(1000, 1008)), base_episodes=12,
+    base_vl_steps=400, base_bc_steps=400, finetune_houses=(2000, 2001), expert_episodes=4,
+    policy_episodes=6, mine_episodes=6, eval_houses=(9000, 9001), eval_episodes=10,
+    weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
+PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
+
+
+def settings_hash(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+class Runner:
+    """Runs the stages in order; each leaves ``OUT/stages/<stage>.json`` when it finished."""
+
+    def __init__(self, config: ExperimentConfig, out: Path, model: str, base_dir: Path,
+                 redo: tuple[str, ...] = (), quiet: bool = False,
+                 stop_after: str = STAGES[-1]) -> None:
+        self.config, self.out, self.quiet, self.redo = config, out, quiet, set(redo)
+        self.last = STAGES.index(stop_after)
+        self.model = model or str(base_dir)
+        self.command = "objnav-experiment " + " ".join(sys.argv[1:])
+        self.own_base = not model
+        domain = int(os.environ.get("ROS_DOMAIN_ID") or 60 + os.getpid() % 40)
+        self.env = loopback_env(domain_id=domain)
+        self.env["XDG_CACHE_HOME"] = str(out / "cache")  # generated houses live with the run
+        self.env["PYTHONUNBUFFERED"] = "1"
+
+    def stage_done(self, stage: str, settings: object) -> bool:
+        marker = self.out / "stages" / f"{stage}.json"
+        if stage in self.redo or not marker.is_file():
+            return False
+        return json.loads(marker.read_text()).get("settings") == settings_hash(settings)
+
+    def run(self) -> Path:
+        began = time.monotonic()
+        c = self.config
+        world = {"width": c.width, "height": c.height, "max_steps": c.max_steps,
+                 "action_preset": c.action_preset}
+        steps: list[tuple[str, object, Callable[[], None]]] = [
+            ("base", asdict(c) if self.own_base else self.model, self.base),
+            ("collect", [world, c.finetune_houses, c.expert_episodes, c.policy_episodes,
+                         c.collect_temperature, self.model], self.collect),
+            ("mine", [world, c.finetune_houses, c.mine_episodes, self.model], self.mine),
+            ("train", [c.weightings, c.seeds, c.train_steps, c.batch_size, c.lr, c.lora_r,
+                       c.lora_targets], self.train),
+            ("evaluate", [world, c.eval_houses, c.eval_episodes, c.eval_temperature,
+                          c.weightings, c.seeds], self.evaluate),
+            ("report", asdict(c), self.report),
+        ]
+        for number, (stage, settings, action) in enumerate(steps[: self.last + 1], 1):
+            if self.stage_done(stage, settings):
+                self.say(f"[{number}/{len(steps)}] {stage}: done earlier, skipped")
+                continue
+            self.redo.update(STAGES[STAGES.index(stage) + 1:])  # later stages depend on it
+            self.say(f"[{number}/{len(steps)}] {stage}")
+            start = time.monotonic()
+            action()
+            marker = self.out / "stages" / f"{stage}.json"
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.write_text(json.dumps({"settings": settings_hash(settings),
+                                          "minutes": (time.monotonic() - start) / 60}))
+        minutes = (time.monotonic() - began) / 60
+        self.say(f"finished {STAGES[self.last]} in {minutes:.1f} min: {self.out}")
+        return self.out / "report" / "README.md"
+
+    def say(self, text: str) -> None:
+        print(f"== {text}", flush=True)
+
+    def tool(self, module: str, *args: str) -> None:
+        command = [sys.executable, "-m", module, *args]
+        self.say("$ " + " ".join(command))
+        if subprocess.run(command, env=self.env).returncode:
+            raise SystemExit(f"objnav-experiment: {module} failed; rerun to resume here")
+
+    def world_args(self) -> list[str]:
+        c = self.config
+        return ["--width", str(c.width), "--height", str(c.height), "--max-steps",
+                str(c.max_steps), "--action-preset", c.action_preset]
+
+    # --- stages ---------------------------------------------------------------------------
+
+    def base(self) -> None:
+        from objnav_training.base_model import train_base_model
+
+        train_base_model(base_config(self.config, self.model), progress=not self.quiet)
+
+    def collect(self) -> None:
+        c = self.config
+        for house in c.finetune_houses:
+            for who, count, extra in (
+                    ("expert", c.expert_episodes, []),
+                    ("policy", c.policy_episodes,
+                     [f"model_path:={self.model}", f"temperature:={c.collect_temperature}",
+                      f"device:={c.device}"])):
+                out = self.out / "bags" / who / f"house{house}"
+                self.tool("objnav_ros.collect", "--episodes", str(count), "--out", str(out),
+                          "--policy", "expert" if who == "expert" else "vlm", "--seed",
+                          str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
+                          *(["--quiet"] if self.quiet else []), *extra)
+
+    def mine(self) -> None:
+        c = self.config
+        for house in c.finetune_houses:
+            self.tool("objnav_ros.mine", "--out", str(self.out / "mined" / f"house{house}"),
+                      "--policy", "vlm", "--model", self.model, "--seed", str(house),
+                      "--n-episodes", str(c.mine_episodes), *self.world_args(),
+                      *(["--quiet"] if self.quiet else []))
+
+    def train(self) -> None:
+        c = self.config
+        bags = [str(self.out / "bags" / "expert"), str(self.out / "bags" / "policy")]
+        for weighting in c.weightings:
+            for seed in c.seeds:
+                data = bags + ([str(self.out / "mined")] if weighting == "awr_dagger" else [])
+                self.tool("objnav_training.train_cli", "--bags", *data, "--model", self.model,
+                          "--out", str(self.out / "train" / f"{weighting}_s{seed}"),
+                          "--weighting", "awr" if weighting == "awr_dagger" else weighting,
+                          "--seed", str(seed), "--steps", str(c.train_steps),
+                          "--batch-size", str(c.batch_size), "--accumulate", "1",
+                          "--lr", str(c.lr), "--lora-r", str(c.lora_r),
+                          "--lora-alpha", str(2 * c.lora_r), "--lora-targets", *c.lora_targets,
+                          "--actions", c.action_preset, "--num-workers", "0",
+                          "--checkpoint-every", str(c.train_steps),
+                          *(["--accelerator", "gpu"] if c.device.startswith("cuda") else []),
+                          *(["--no-progress-bar"] if self.quiet else []))
+
+    def evaluate(self) -> None:
+        from objnav_training.experiment_run import evaluate_experiment
+
+        evaluate_experiment(self.config, self.out, self.model, progress=not self.quiet)
+
+    def report(self) -> None:
+        from objnav_training.experiment_report import write_report
+
+        write_report(self.config, self.out, self.model, command=self.command)
+
+
+def base_config(config: ExperimentConfig, out_dir: str):
+    """The stand-in base model's settings for an experiment (same camera and actions)."""
+    from objnav_training.base_data import FrameConfig
+    from objnav_training.base_model import BaseModelConfig
+
+    frames = FrameConfig(config.base_houses, config.base_episodes, config.width, config.height,
+                         config.action_preset, config.max_steps)
+    return BaseModelConfig(out_dir=out_dir, frames=frames, vl_steps=config.base_vl_steps,
+                           bc_steps=config.base_bc_steps,
+                           validation_houses=max(1, len(config.base_houses) // 12))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="objnav-experiment", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path("out/experiment"), help="run folder")
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="full",
+                        help="sizes: full (the README's run), demo (make demo), smoke (tests)")
+    parser.add_argument("--model", default="",
+                        help="a real Qwen2.5-VL folder; empty = the stand-in base model")
+    parser.add_argument("--base-dir", type=Path, default=None,
+                        help="where the stand-in base is cached (default out/base-model, "
+                             "or OUT/base-model for the smoke preset)")
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
+    parser.add_argument("--width", type=int, help="camera width (default: the preset's)")
+    parser.add_argument("--height", type=int, help="camera height (default: the preset's)")
+    parser.add_argument("--lr", type=float, help="LoRA learning rate (default: the preset's)")
+    parser.add_argument("--redo", nargs="*", choices=STAGES, default=[],
+                        help="run these stages again (and everything after them)")
+    parser.add_argument("--stop-after", choices=STAGES, default="report",
+                        help="last stage to run (make base-model: base)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    args = parser.parse_args(argv)
+    overrides = {k: v for k, v in (("width", args.width), ("height", args.height),
+                                   ("lr", args.lr)) if v is not None}
+    try:
+        config = replace(PRESETS[args.preset], device=args.device, **overrides)
+    except ValueError as err:
+        parser.exit(2, f"objnav-experiment: error: {err}\n")
+    out = args.out.resolve()
+    base_dir = args.base_dir or (out / "base-model" if args.preset == "smoke"
+                                 else DEFAULT_BASE_DIR.resolve() / args.preset)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "config.json").write_text(json.dumps(
+        {"preset": args.preset, "model": args.model or str(base_dir), **asdict(config)},
+        indent=2, default=str))
+    Runner(config, out, args.model, base_dir, tuple(args.redo), args.quiet,
+           args.stop_after).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

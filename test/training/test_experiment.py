@@ -1,0 +1,164 @@
+"""objnav-experiment: held-out houses, statistics, batched rollouts and a smoke run end to end."""
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
+from objnav_training.evaluate import expert_path_accuracy
+from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.experiment_run import eval_setup
+from objnav_training.stats import paired_bootstrap, wilson
+
+from objnav_ros.core.actions import PRESETS as ACTION_PRESETS
+from objnav_ros.core.actions import Action
+from objnav_ros.core.dds import loopback_env
+from objnav_ros.experiment import PRESETS, ExperimentConfig
+from objnav_ros.policy.adapter_record import RECORD, check_record
+from objnav_ros.policy.decision import Decision, Policy
+from objnav_ros.policy.factory import PolicySettings, make_policy
+from objnav_ros.policy.loader import ModelLoadError
+from objnav_ros.sim import EmbeddedSimulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_evaluation_houses_are_disjoint_from_every_training_house(preset, tmp_path):
+    config = PRESETS[preset]
+    trained = {f"house_seed{h}_rooms4.glb" for h in config.training_houses()}
+    setup = eval_setup(config, tmp_path)
+    names = {setup.source(h).scene_path().name for h in setup.house_seeds}
+    assert names and not names & trained
+    assert len(names) == len(config.eval_houses)
+
+
+def test_an_overlapping_evaluation_house_is_refused():
+    with pytest.raises(ValueError, match="eval_houses"):
+        ExperimentConfig(base_houses=(1, 2), finetune_houses=(3,), eval_houses=(3, 4))
+
+
+def test_wilson_interval_matches_the_closed_form():
+    low, high = wilson(10, 100)
+    assert (round(low, 4), round(high, 4)) == (0.0552, 0.1744)
+    assert wilson(0, 20)[0] == 0.0 and wilson(20, 20)[1] == 1.0
+    with pytest.raises(ValueError):
+        wilson(5, 4)
+
+
+def test_paired_bootstrap_sees_a_real_difference_and_not_a_null_one():
+    rng = np.random.default_rng(0)
+    base = rng.random(200) < 0.3
+    better = base | (rng.random(200) < 0.3)
+    gain, low, high = paired_bootstrap(better.astype(float), base.astype(float))
+    assert low > 0 and low <= gain <= high
+    _, low, high = paired_bootstrap(base.astype(float), base.astype(float))
+    assert low == high == 0.0
+
+
+class StepPattern(Policy):
+    """Stateless and deterministic: turns every third step, else moves forward."""
+
+    def _decide(self, obs):
+        action = Action.TURN_LEFT if obs.step % 3 == 2 else Action.MOVE_FORWARD
+        return Decision(action, True)
+
+
+def test_batched_rollouts_equal_one_episode_at_a_time(seed_sim, house):
+    episodes = [seed_sim.random_episode(i) for i in range(5)]
+    policy = StepPattern(seed_sim.config.action_space.actions)
+    alone = closed_loop(policy, seed_sim, episodes)
+    sims = [EmbeddedSimulator(house, seed_sim.config) for _ in range(3)]
+    try:
+        together = batched_closed_loop(sims, lambda slot: policy, episodes)
+    finally:
+        for sim in sims:
+            sim.close()
+    assert [(r.success, r.steps, r.collisions, r.trajectory) for r in together] == \
+           [(r.success, r.steps, r.collisions, r.trajectory) for r in alone]
+
+
+def test_batched_path_accuracy_equals_the_sequential_one(seed_sim):
+    episodes = [seed_sim.random_episode(i) for i in range(2)]
+    policy = StepPattern(seed_sim.config.action_space.actions)
+    steps = [pair for e in episodes for pair in expert_steps(seed_sim, e)]
+    assert batched_path_accuracy(policy, steps, batch=7) == expert_path_accuracy(policy, steps)
+    grey = blank(steps[0][0])
+    assert grey.rgb.shape == steps[0][0].rgb.shape and np.all(grey.rgb == 128)
+
+
+@pytest.fixture(scope="module")
+def smoke_run(tmp_path_factory):
+    """One smoke-sized run of the whole command (base, ROS collection, mining, training, ...)."""
+    from test.conftest import POOL
+
+    out = tmp_path_factory.mktemp("experiment")
+    domain = POOL.claim()
+    env = loopback_env(domain)
+    command = [sys.executable, "-m", "objnav_ros.experiment", "--preset", "smoke",
+               "--out", str(out), "--quiet", "--device", "cpu"]
+    try:
+        first = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                               timeout=900)
+        again = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
+                               timeout=300)
+    finally:
+        POOL.release(domain)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    return out, first, again
+
+
+def test_smoke_experiment_reports_every_policy_on_the_same_episodes(smoke_run):
+    out, _, _ = smoke_run
+    config = PRESETS["smoke"]
+    rows = json.loads((out / "eval" / "episodes.json").read_text())
+    names = {"frozen", "random", "frontier", "bc_s0", "awr_dagger_s0"}
+    assert {r["policy"] for r in rows} == names
+    keys = {name: sorted((r["house"], r["episode_id"]) for r in rows if r["policy"] == name)
+            for name in names}
+    assert len({tuple(k) for k in keys.values()}) == 1  # the same episodes for every policy
+    assert len(keys["frozen"]) == len(config.eval_houses) * config.eval_episodes
+    report = json.loads((out / "report" / "report.json").read_text())
+    assert set(report["policies"]) == names
+    assert set(report["weightings"]) == {"bc", "awr_dagger"}
+    for file in ("README.md", "sr.png", "curves.png", "policies.csv"):
+        assert (out / "report" / file).stat().st_size > 0
+    assert (out / "bags" / "policy").is_dir() and any((out / "mined").rglob("labels.json"))
+
+
+def test_smoke_experiment_resumes_without_redoing_finished_stages(smoke_run):
+    _, _, again = smoke_run
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert again.stdout.count("done earlier, skipped") == 6
+
+
+def test_bench_prints_the_headline_as_one_json_line(smoke_run):
+    out, _, _ = smoke_run
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "experiment.py"), "--quick",
+                             "--run", str(out)], capture_output=True, text=True, timeout=60)
+    line = json.loads(result.stdout.strip().splitlines()[-1])
+    assert {"sr_random", "sr_frozen", "sr_bc", "sr_awr_dagger", "sr_gain_awr_points",
+            "paired_ci_low_points", "blank_epa_drop_points", "episodes", "houses",
+            "minutes"} <= set(line)
+    assert line["episodes"] == 2 and line["houses"] == 1
+
+
+def test_adapter_records_its_training_and_a_mismatch_is_refused(smoke_run):
+    out, _, _ = smoke_run
+    adapter = out / "train" / "bc_s0" / "adapter"
+    record = json.loads((adapter / RECORD).read_text())
+    model = out / "base-model"
+    assert record["action_preset"] == "seed" and record["weighting"] == "bc"
+    assert record["prompt"] == (model / "objnav_prompt.txt").read_text().strip()
+    settings = PolicySettings(kind="vlm", actions=ACTION_PRESETS["seed"], model_path=str(model),
+                              adapter_path=str(adapter), device="cpu")
+    assert make_policy(settings).name == "vlm-score"
+    with pytest.raises(ModelLoadError, match="action_space") as caught:
+        make_policy(replace(settings, actions=ACTION_PRESETS["habitat"]))
+    assert "\n" not in str(caught.value)
+    with pytest.raises(ModelLoadError, match="prompt"):
+        check_record(adapter, model, settings.actions, "Go to the $goal.")

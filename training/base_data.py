@@ -1,0 +1,132 @@
+"""Frames for the stand-in base model, rendered in generated houses with ground-truth labels.
+
+Per house and episode two rollouts: the shortest-path expert's own path (``on_path``: the
+behaviour-cloning data), and an exploring rollout where each step is a random action with
+probability ``noise`` (the expert's action otherwise), which shows the camera off the
+expert's path. Every frame carries the expert's action at its state and a ground-truth
+answer to ``Where is the <category>?`` (:mod:`objnav_training.captions`) about the episode's
+goal or, half the time, another random category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe
+from tqdm import tqdm
+
+from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
+from objnav_ros.sim.objects import CATEGORIES
+from objnav_ros.sim.scene_source import SceneSource
+
+
+@dataclass(frozen=True)
+class FrameConfig:
+    """Which houses, how many episodes, the camera and the exploring rollouts' noise."""
+
+    house_seeds: tuple[int, ...]
+    episodes_per_house: int = 25
+    width: int = 112
+    height: int = 84
+    action_preset: str = "seed"
+    max_steps: int = 150
+    noise: float = 0.3
+    seed: int = 0
+    cache_dir: str = ""  # generated houses; empty = the default cache
+    captions: CaptionConfig = field(default_factory=CaptionConfig)
+
+    def __post_init__(self) -> None:
+        if not self.house_seeds:
+            raise ValueError("house_seeds: at least one house is required")
+        if self.episodes_per_house < 1:
+            raise ValueError(f"episodes_per_house: must be >= 1, got {self.episodes_per_house}")
+        if self.action_preset not in PRESETS:
+            raise ValueError(f"action_preset: expected one of {sorted(PRESETS)}, "
+                             f"got {self.action_preset!r}")
+        if not 0 <= self.noise <= 1:
+            raise ValueError(f"noise: must be in [0, 1], got {self.noise}")
+
+    def sim_config(self, house_seed: int) -> SimConfig:
+        return SimConfig(width=self.width, height=self.height, seed=house_seed, semantic=True,
+                         action_space=PRESETS[self.action_preset], max_steps=self.max_steps)
+
+
+@dataclass
+class FrameSet:
+    """Frames in arrays of equal length (index = frame)."""
+
+    rgb: np.ndarray  # (N, H, W, 3) uint8
+    goal: list[str]  # the episode's goal category
+    expert: np.ndarray  # (N,) int8 Action id the expert takes at the frame's state
+    on_path: np.ndarray  # (N,) bool: frame of the expert's own path
+    goal_visible: np.ndarray  # (N,) bool: the episode's goal is visible
+    asked: list[str]  # the category the caption is about
+    caption: list[str]  # ground-truth answer about ``asked``
+    house: np.ndarray  # (N,) int house seed
+
+    def __len__(self) -> int:
+        return len(self.goal)
+
+    def subset(self, index: np.ndarray) -> FrameSet:
+        """The frames at ``index`` (array of positions)."""
+        pick = [int(i) for i in index]
+        return FrameSet(self.rgb[index], [self.goal[i] for i in pick], self.expert[index],
+                        self.on_path[index], self.goal_visible[index],
+                        [self.asked[i] for i in pick], [self.caption[i] for i in pick],
+                        self.house[index])
+
+
+def _rollout(sim: EmbeddedSimulator, episode, noise: float, rng: np.random.Generator,
+             actions: Sequence[Action]):
+    """(observation, expert action) along one rollout; ``noise`` 0 = the expert's own path."""
+    obs = sim.reset(episode)
+    expert = ShortestPathExpert(sim)
+    while not sim.metrics().done:
+        label = expert.next_action()
+        if label not in actions:  # STOP within reach: the seed preset ends the episode there
+            return
+        yield obs, label
+        act = actions[int(rng.integers(len(actions)))] if rng.random() < noise else label
+        obs = sim.step(act)
+
+
+def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
+    """Render every house's episodes as :class:`FrameSet` (deterministic for a config)."""
+    rng = np.random.default_rng(config.seed)
+    columns: dict[str, list] = {k: [] for k in FrameSet.__dataclass_fields__}
+    houses = tqdm(config.house_seeds, desc="render houses", unit="house", disable=not progress)
+    for house in houses:
+        sim_config = config.sim_config(house)
+        source = SceneSource(seed=house, n_episodes=config.episodes_per_house,
+                             cache_dir=config.cache_dir)
+        with EmbeddedSimulator(source.scene_path(), sim_config) as sim:
+            actions = sim_config.action_space.actions
+            for episode in source.load_episodes(sim_config, sim.random_episode):
+                for noise in (0.0, config.noise):
+                    for obs, label in _rollout(sim, episode, noise, rng, actions):
+                        goal = obs.goal_category
+                        asked = goal if rng.random() < 0.5 else CATEGORIES[
+                            int(rng.integers(len(CATEGORIES)))]
+                        columns["rgb"].append(obs.rgb)
+                        columns["goal"].append(goal)
+                        columns["expert"].append(int(label))
+                        columns["on_path"].append(noise == 0.0)
+                        seen = describe(obs.semantic, obs.depth, goal, config.captions)
+                        columns["goal_visible"].append(seen != NOT_VISIBLE)
+                        columns["asked"].append(asked)
+                        columns["caption"].append(
+                            describe(obs.semantic, obs.depth, asked, config.captions))
+                        columns["house"].append(house)
+    return FrameSet(
+        rgb=np.stack(columns["rgb"]),
+        goal=columns["goal"],
+        expert=np.asarray(columns["expert"], dtype=np.int8),
+        on_path=np.asarray(columns["on_path"], dtype=bool),
+        goal_visible=np.asarray(columns["goal_visible"], dtype=bool),
+        asked=columns["asked"],
+        caption=columns["caption"],
+        house=np.asarray(columns["house"], dtype=np.int64),
+    )
