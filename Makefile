@@ -73,8 +73,9 @@ pytest: setup
 
 test: lint pytest
 
+# The short experiment: small stand-in base (cached in out/base-model/demo) -> report.
 demo: setup
-	$(PY) -m objnav_ros.demo
+	$(PY) -m objnav_ros.experiment --preset demo --out out/demo
 
 # The stand-in base model (up to ~1 h of CPU once; cached in out/base-model/full).
 base-model: setup

@@ -49,13 +49,13 @@ class ExperimentConfig:
     base_bc_steps: int = 1500
     finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
     expert_episodes: int = 6  # per fine-tuning house
-    policy_episodes: int = 10
-    mine_episodes: int = 10
+    policy_episodes: int = 8
+    mine_episodes: int = 8
     eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
     eval_episodes: int = 20  # per evaluation house
     weightings: tuple[str, ...] = WEIGHTINGS
     seeds: tuple[int, ...] = (0, 1, 2)
-    train_steps: int = 300
+    train_steps: int = 200
     batch_size: int = 32
     lr: float = 2e-3
     lora_r: int = 16

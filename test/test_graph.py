@@ -1,14 +1,24 @@
-"""The node-graph table, and launch/*.launch.py built from it (launch_ros stand-in)."""
+"""The node-graph table: validation, resolution, boolean words and what a node's exit does.
+
+launch/*.launch.py with the real launch code: test/ros2.
+"""
 
 import importlib
-import importlib.util
-import sys
-import types
+import signal
 from pathlib import Path
 
 import pytest
 
-from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec
+from objnav_ros.core.graph import (
+    BOOL_WORDS,
+    Arg,
+    Exit,
+    GraphSpec,
+    LaunchArg,
+    NodeSpec,
+    exit_outcome,
+    flag,
+)
 from objnav_ros.graphs import GRAPHS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,90 +45,48 @@ def test_every_node_has_an_executable_and_declares_the_table_parameters(graph):
 
 
 def test_table_validation_and_resolution():
-    args = (LaunchArg("params_file", "", "p"), LaunchArg("on", "true", "start b"),
+    args = (LaunchArg("params_file", "", "p"), flag("on", True, "start b"),
             LaunchArg("topic", "/x", "remap target"))
     graph = GraphSpec("g", "d", args, (
-        NodeSpec("a", "a", "m.a", parameters={"k": 1, "t": Arg("topic")}),
+        NodeSpec("a", "a", "m.a", parameters={"k": 1, "t": Arg("topic"), "f": Arg("on")}),
         NodeSpec("b", "b", "m.b", remappings=(("in", Arg("topic")),), condition=Arg("on")),
     ))
     nodes = graph.resolve({"topic": "/y"})
     assert [n.name for n in nodes] == ["a", "b"]
-    assert nodes[0].parameters == {"k": 1, "t": "/y"} and nodes[1].remappings == (("in", "/y"),)
-    assert [n.name for n in graph.resolve({"on": "false"})] == ["a"]
+    assert nodes[0].parameters == {"k": 1, "t": "/y", "f": True}
+    assert nodes[1].remappings == (("in", "/y"),)
+    for word in BOOL_WORDS:  # exactly these words, read alike as condition and parameter
+        on = word in ("true", "True", "1", "yes", "on")
+        resolved = graph.resolve({"on": word})
+        assert [n.name for n in resolved] == (["a", "b"] if on else ["a"])
+        assert resolved[0].parameters["f"] is on
     with pytest.raises(ValueError, match="unknown launch argument 'nope'"):
         graph.resolve({"nope": "1"})
-    with pytest.raises(ValueError, match="expected true or false"):
-        graph.resolve({"on": "maybe"})
+    for word in ("maybe", "TRUE", " on", ""):
+        with pytest.raises(ValueError, match="is not one of"):
+            graph.resolve({"on": word})
+    with pytest.raises(ValueError, match="is not a flag"):
+        GraphSpec("g", "d", args, (NodeSpec("a", "a", "m", condition=Arg("topic")),))
+    with pytest.raises(ValueError, match="is not one of"):
+        LaunchArg("x", "maybe", "d", BOOL_WORDS)
     with pytest.raises(ValueError, match="unknown launch argument 'missing' referenced"):
         GraphSpec("g", "d", args[:1], (NodeSpec("a", "a", "m", parameters={"x": Arg("missing")}),))
     with pytest.raises(ValueError, match="needs a description"):
         LaunchArg("x", "1", "")
 
 
-# --- smallest honest stand-in for launch / launch_ros: records what the file builds ---
-class _Recorded:
-    def __init__(self, *args, **kwargs):
-        self.args, self.kwargs = args, kwargs
-
-
-class LaunchConfiguration:
-    def __init__(self, name):
-        self.name = name
-
-
-class IfCondition:
-    def __init__(self, predicate):
-        self.predicate = predicate
-
-
-def _stand_in_modules():
-    mods = {name: types.ModuleType(name) for name in (
-        "launch", "launch.actions", "launch.conditions", "launch.substitutions",
-        "launch_ros", "launch_ros.actions")}
-    mods["launch"].LaunchDescription = lambda entities: list(entities)
-    mods["launch.actions"].DeclareLaunchArgument = type("DeclareLaunchArgument", (_Recorded,), {})
-    mods["launch.actions"].Shutdown = type("Shutdown", (_Recorded,), {})
-    mods["launch.conditions"].IfCondition = IfCondition
-    mods["launch.substitutions"].LaunchConfiguration = LaunchConfiguration
-    mods["launch_ros.actions"].Node = type("Node", (_Recorded,), {})
-    return mods
-
-
-def evaluate(value, values):
-    if isinstance(value, LaunchConfiguration):
-        return values[value.name]
-    return value
-
-
-@pytest.mark.parametrize("graph_name", sorted(GRAPHS))
-def test_launch_file_builds_the_same_nodes_as_the_table(graph_name, monkeypatch):
-    for name, module in _stand_in_modules().items():
-        monkeypatch.setitem(sys.modules, name, module)
-    spec = importlib.util.spec_from_file_location("lf", ROOT / "launch" / f"{graph_name}.launch.py")
-    launch_file = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(launch_file)
-    entities = launch_file.generate_launch_description()
-
-    graph = GRAPHS[graph_name]
-    declared = [e for e in entities if type(e).__name__ == "DeclareLaunchArgument"]
-    assert [(d.args[0], d.kwargs["default_value"], d.kwargs["description"]) for d in declared] == [
-        (a.name, a.default, a.description) for a in graph.arguments]
-
-    # Evaluate the recorded launch description for some argument values, like ros2 launch.
-    overrides = {"use_monitor": "false"} if "use_monitor" in graph.argument_values() else {}
-    values = graph.argument_values(overrides)
-    launched = []
-    for node in (e for e in entities if type(e).__name__ == "Node"):
-        condition = node.kwargs["condition"]
-        if condition and evaluate(condition.predicate, values).lower() != "true":
-            continue
-        params_file, params = node.kwargs["parameters"]
-        assert evaluate(params_file, values) == values[graph.params_file_arg]
-        launched.append((
-            node.kwargs["package"], node.kwargs["executable"], node.kwargs["name"],
-            {k: evaluate(v, values) for k, v in params.items()},
-            tuple((a, evaluate(b, values)) for a, b in node.kwargs["remappings"]),
-            node.kwargs["respawn"], node.kwargs["on_exit"] is not None))
-    expected = [("objnav_ros", n.executable, n.name, n.parameters, n.remappings, n.respawn,
-                 n.required) for n in graph.resolve(overrides)]
-    assert launched == expected
+def test_exit_outcome_is_one_rule_for_both_launchers():
+    args = (LaunchArg("params_file", "", "p"),)
+    graph = GraphSpec("g", "d", args, (
+        NodeSpec("plain", "p", "m"), NodeSpec("bridge", "b", "m", required=True),
+        NodeSpec("monitor", "m", "m", respawn=True, max_respawns=2)))
+    plain, bridge, monitor = graph.resolve()
+    assert exit_outcome(plain, 0, 0, stopping=False) is Exit.FINISHED
+    assert exit_outcome(bridge, 0, 0, stopping=False) is Exit.END
+    assert exit_outcome(plain, 1, 1, stopping=False) is Exit.FAIL
+    assert exit_outcome(bridge, 3, 1, stopping=False) is Exit.FAIL
+    assert [exit_outcome(monitor, -9, n, stopping=False) for n in (1, 2, 3)] == [
+        Exit.RESPAWN, Exit.RESPAWN, Exit.FAIL]
+    # while the graph shuts down, only SIGINT and 0 are clean ends
+    assert exit_outcome(plain, -signal.SIGINT, 1, stopping=True) is Exit.FINISHED
+    assert exit_outcome(monitor, -signal.SIGTERM, 1, stopping=True) is Exit.FAIL

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe
+from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe, region_labels
 from tqdm import tqdm
 
 from objnav_ros.core.actions import PRESETS, Action
@@ -36,6 +36,7 @@ class FrameConfig:
     noise: float = 0.3
     seed: int = 0
     cache_dir: str = ""  # generated houses; empty = the default cache
+    region_px: int = 28  # side of one image token's region: patch 14 x merge 2
     captions: CaptionConfig = field(default_factory=CaptionConfig)
 
     def __post_init__(self) -> None:
@@ -66,6 +67,7 @@ class FrameSet:
     asked: list[str]  # the category the caption is about
     caption: list[str]  # ground-truth answer about ``asked``
     house: np.ndarray  # (N,) int house seed
+    regions: np.ndarray  # (N, rows, cols, K) bool goal categories per image-token region
 
     def __len__(self) -> int:
         return len(self.goal)
@@ -76,7 +78,7 @@ class FrameSet:
         return FrameSet(self.rgb[index], [self.goal[i] for i in pick], self.expert[index],
                         self.on_path[index], self.goal_visible[index],
                         [self.asked[i] for i in pick], [self.caption[i] for i in pick],
-                        self.house[index])
+                        self.house[index], self.regions[index])
 
 
 def _rollout(sim: EmbeddedSimulator, episode, noise: float, rng: np.random.Generator,
@@ -120,6 +122,8 @@ def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
                         columns["caption"].append(
                             describe(obs.semantic, obs.depth, asked, config.captions))
                         columns["house"].append(house)
+                        columns["regions"].append(
+                            region_labels(obs.semantic, config.region_px, CATEGORIES))
     return FrameSet(
         rgb=np.stack(columns["rgb"]),
         goal=columns["goal"],
@@ -129,4 +133,5 @@ def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
         asked=columns["asked"],
         caption=columns["caption"],
         house=np.asarray(columns["house"], dtype=np.int64),
+        regions=np.stack(columns["regions"]),
     )

@@ -58,6 +58,7 @@ class BaseModelConfig:
     lr: float = 1e-3
     warmup_steps: int = 100
     visible_weight: float = 3.0  # BC weight of frames where the goal is visible
+    region_weight: float = 1.0  # dense loss: goal categories in each image token's region
     seed: int = 0
     log_every: int = 25
 
@@ -145,6 +146,29 @@ def action_accuracy(model, processor, template: PromptTemplate, frames: FrameSet
     return 100.0 * correct / max(1, len(index))
 
 
+class RegionProbe:
+    """A training-only linear head on the vision tower's image tokens (not saved).
+
+    It predicts which goal categories cover each token's image region
+    (:func:`objnav_training.captions.region_labels`): dense supervision that gets the tower
+    seeing before the language model has learnt to ask it anything.
+    """
+
+    def __init__(self, model, categories: int) -> None:
+        self.head = torch.nn.Linear(model.config.vision_config.out_hidden_size, categories)
+        self.tokens: torch.Tensor | None = None
+        model.model.visual.register_forward_hook(self._keep)
+
+    def _keep(self, module, args, output) -> None:
+        self.tokens = output.pooler_output
+
+    def loss(self, regions: np.ndarray) -> torch.Tensor:
+        """BCE of the last vision forward's tokens against ``regions`` (B, rows, cols, K)."""
+        targets = torch.as_tensor(regions.reshape(-1, regions.shape[-1]), dtype=torch.float32)
+        return torch.nn.functional.binary_cross_entropy_with_logits(self.head(self.tokens),
+                                                                    targets)
+
+
 def _schedule(step: int, total: int, config: BaseModelConfig) -> float:
     """Learning-rate factor: linear warm-up, then cosine to 10 %."""
     if step < config.warmup_steps:
@@ -208,7 +232,9 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
     template = PromptTemplate(config.prompt)
     actions = PRESETS[config.frames.action_preset].actions
     model.train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=0.01)
+    probe = RegionProbe(model, train_set.regions.shape[-1])
+    optimizer = torch.optim.AdamW([*model.parameters(), *probe.head.parameters()], lr=config.lr,
+                                  weight_decay=0.01)
     total = config.vl_steps + config.bc_steps
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, total, config))
     vision = list(model.model.visual.parameters())
@@ -226,7 +252,8 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
         batch = caption_batch(processor, [(train_set.rgb[i], train_set.asked[i],
                                            train_set.caption[i]) for i in pick])
         caption_loss = model(**batch).loss
-        loss = caption_loss
+        region_loss = probe.loss(train_set.regions[pick])
+        loss = caption_loss + config.region_weight * region_loss
         action_loss = torch.tensor(float("nan"))
         if step >= config.vl_steps:
             rows = rng.choice(path_rows, size=config.batch_size, p=weights)
@@ -246,6 +273,7 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
         if step % config.log_every == 0 or step == total - 1:
             row = {"step": step, "stage": "vl" if step < config.vl_steps else "bc",
                    "lr": scheduler.get_last_lr()[0], "loss/caption": caption_loss.item(),
+                   "loss/region": region_loss.item(),
                    "loss/action": action_loss.item(), "grad_norm/vision": vision_norm}
             log_rows.append(row)
             bar.set_postfix(caption=f"{row['loss/caption']:.3f}",
@@ -277,10 +305,11 @@ def _write_log(folder: Path, rows: list[dict]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    figure = Figure(figsize=(12, 3.5), dpi=100)
+    figure = Figure(figsize=(15, 3.5), dpi=100)
     FigureCanvasAgg(figure)
-    for k, key in enumerate(("loss/caption", "loss/action", "grad_norm/vision")):
-        axis = figure.add_subplot(1, 3, k + 1)
+    keys = ("loss/caption", "loss/region", "loss/action", "grad_norm/vision")
+    for k, key in enumerate(keys):
+        axis = figure.add_subplot(1, len(keys), k + 1)
         points = [(r["step"], r[key]) for r in rows if math.isfinite(r[key])]
         if points:
             axis.plot(*zip(*points, strict=True))

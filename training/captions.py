@@ -54,6 +54,22 @@ def describe(semantic: np.ndarray, depth: np.ndarray, goal: str,
     return f"{SIDES[third]} {'near' if distance <= config.near_m else 'far'}"
 
 
+def region_labels(semantic: np.ndarray, cell: int, categories: tuple[str, ...],
+                  min_fraction: float = 0.05) -> np.ndarray:
+    """(rows, cols, K) bool: category k covers >= ``min_fraction`` of a ``cell``-pixel square.
+
+    With ``cell`` = patch size x merge size, region (r, c) is what image token r * cols + c
+    of the vision tower sees: a dense target that teaches the tower to see the goals.
+    """
+    height, width = semantic.shape
+    if height % cell or width % cell:
+        raise ValueError(f"semantic {semantic.shape}: sides must be multiples of {cell}")
+    blocks = semantic.reshape(height // cell, cell, width // cell, cell).transpose(0, 2, 1, 3)
+    ids = np.array([semantic_id(c) for c in categories], dtype=semantic.dtype)
+    cover = (blocks[..., None, :, :] == ids[:, None, None]).mean(axis=(-2, -1))
+    return cover >= min_fraction
+
+
 def visible_goals(semantic: np.ndarray, categories: tuple[str, ...],
                   config: CaptionConfig = CaptionConfig()) -> list[str]:
     """The categories with at least ``min_pixels`` pixels in ``semantic``."""

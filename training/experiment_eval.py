@@ -88,8 +88,12 @@ def _policy_source(settings: PolicySettings) -> Callable[[int], Policy]:
 
 def evaluate_policies(setup: EvalSetup, named: Mapping[str, PolicySettings],
                       maps_dir: Path | None = None, map_episodes: Sequence[str] = (),
-                      progress: bool = True) -> dict[str, PolicyEval]:
-    """Every named policy on every evaluation episode; VLM policies also get EPA and blank EPA."""
+                      progress: bool = True, blank_for: Sequence[str] = ("frozen",)
+                      ) -> dict[str, PolicyEval]:
+    """Every named policy on every evaluation episode; VLM policies also get EPA.
+
+    The policies named in ``blank_for`` also get EPA with a blank image (what vision adds).
+    """
     results: dict[str, list] = {name: [] for name in named}
     houses: dict[str, list] = {name: [] for name in named}
     epa: dict[str, list[PathAccuracy]] = {name: [] for name in named}
@@ -114,7 +118,9 @@ def evaluate_policies(setup: EvalSetup, named: Mapping[str, PolicySettings],
                 if settings.kind == "vlm":
                     policy = policy_for_slot(0)
                     epa[name].append(batched_path_accuracy(policy, path))
-                    epa_blank[name].append(batched_path_accuracy(policy, path, transform=blank))
+                    if name in blank_for:
+                        epa_blank[name].append(batched_path_accuracy(policy, path,
+                                                                     transform=blank))
                 if maps_dir is not None:
                     for episode, run in zip(episodes, runs, strict=True):
                         key = f"{house}_{episode.episode_id}"

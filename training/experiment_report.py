@@ -45,7 +45,7 @@ def policy_summary(rows: Sequence[dict], epa: dict | None) -> dict:
         "valid_percent": 100.0 * sum(r["valid"] for r in rows) / max(1, sum(r["decisions"]
                                                                             for r in rows)),
         "epa": epa["epa"] if epa else math.nan,
-        "epa_blank": epa["epa_blank"] if epa else math.nan,
+        "epa_blank": epa["epa_blank"] if epa and epa["epa_blank"] is not None else math.nan,
     }
 
 

@@ -60,7 +60,8 @@ def evaluate_experiment(config, out: Path, model: str, progress: bool = True) ->
     results = evaluate_policies(setup, named_policies(config, out, model), maps, firsts,
                                 progress)
     rows = [row for evaluation in results.values() for row in evaluation.rows()]
-    epa = {name: {"epa": e.epa.percent, "epa_blank": e.epa_blank.percent, "steps": e.epa.total}
+    epa = {name: {"epa": e.epa.percent, "steps": e.epa.total,
+                  "epa_blank": e.epa_blank.percent if e.epa_blank else None}
            for name, e in results.items() if e.epa is not None}
     (out / "eval" / "episodes.json").write_text(json.dumps(rows, indent=1))
     (out / "eval" / "epa.json").write_text(json.dumps(epa, indent=2))

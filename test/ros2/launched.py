@@ -33,6 +33,7 @@ class Launched:
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, start_new_session=True)
         self.lines: list[str] = []
+        self.read_to = 0  # wait_for looks at the lines after its last match
         self._changed = threading.Condition()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -50,13 +51,14 @@ class Launched:
         return "".join(self.lines)
 
     def wait_for(self, pattern: str, timeout: float = 90.0) -> re.Match:
-        """The first output line matching ``pattern``; AssertionError after ``timeout``."""
+        """The next output line matching ``pattern``; AssertionError after ``timeout``."""
         deadline = time.monotonic() + timeout
-        seen = 0
+        seen = self.read_to
         with self._changed:
             while True:
-                for line in self.lines[seen:]:
+                for index, line in enumerate(self.lines[seen:], seen):
                     if match := re.search(pattern, line):
+                        self.read_to = index + 1
                         return match
                 seen = len(self.lines)
                 left = deadline - time.monotonic()

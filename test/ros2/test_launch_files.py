@@ -38,8 +38,6 @@ def test_show_args_lists_the_table(graph, ros2_env):
 
 def started(graph, **arguments) -> list[str]:
     """Executables ros2 launch would start: the launch file run in a LaunchContext."""
-    from launch.utilities import perform_substitutions
-
     from launch import LaunchContext
     from objnav_ros.launch_builder import launch_description
 
@@ -48,7 +46,7 @@ def started(graph, **arguments) -> list[str]:
     nodes = []
     for entity in launch_description(GRAPHS[graph]).entities:
         nodes += entity.visit(context) or []
-    return [perform_substitutions(context, node.node_executable) for node in nodes]
+    return [node.node_executable for node in nodes]
 
 
 @pytest.mark.parametrize("word", BOOL_WORDS)

@@ -1,17 +1,15 @@
 """`colcon build` of a workspace holding this repository (colcon-core + colcon-ros from PyPI)."""
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from test.ros2.conftest import install_env
+
 pytestmark = pytest.mark.slow
-ROOT = Path(__file__).resolve().parents[1]
-SKIP = shutil.ignore_patterns(".venv", "build", "install", "log", "__pycache__", "*.so",
-                              ".git", "out", ".pytest_cache", ".ruff_cache")
 
 # Import from the colcon install only: drop the venv's editable finder for objnav_ros.
 CHECK = """
@@ -31,18 +29,8 @@ print(share_dir())
 """
 
 
-def test_colcon_build_installs_messages_code_launch_and_executables(tmp_path):
-    src = tmp_path / "ws" / "src" / "objnav_ros"
-    shutil.copytree(ROOT, src, ignore=SKIP)
-    shutil.rmtree(src / "objnav_ros" / "msg", ignore_errors=True)
-    env = dict(os.environ, AMENT_PREFIX_PATH=sys.prefix,
-               PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
-    build = subprocess.run(["colcon", "build", "--event-handlers", "console_direct+"],
-                           cwd=tmp_path / "ws", env=env, capture_output=True, text=True,
-                           timeout=600)
-    assert build.returncode == 0, build.stdout[-4000:] + build.stderr[-2000:]
-
-    install = tmp_path / "ws" / "install" / "objnav_ros"
+def test_colcon_build_installs_messages_code_launch_and_executables(colcon_install, tmp_path):
+    install = colcon_install
     executables = {p.name for p in (install / "lib" / "objnav_ros").iterdir()}
     assert {"sim_bridge", "policy", "monitor", "objnav-launch"} <= executables
     share = install / "share" / "objnav_ros"
@@ -52,10 +40,25 @@ def test_colcon_build_installs_messages_code_launch_and_executables(tmp_path):
 
     pyver = f"python{sys.version_info.major}.{sys.version_info.minor}"
     site = install / "lib" / pyver / "site-packages"
-    run_env = dict(
-        env, PYTHONPATH=str(site), AMENT_PREFIX_PATH=f"{install}{os.pathsep}{sys.prefix}",
-        LD_LIBRARY_PATH=f"{install / 'lib'}{os.pathsep}{os.environ.get('LD_LIBRARY_PATH', '')}")
-    check = subprocess.run([sys.executable, "-c", CHECK, str(site)], env=run_env, cwd=tmp_path,
+    check = subprocess.run([sys.executable, "-c", CHECK, str(site)],
+                           env=install_env(install, dict(os.environ)), cwd=tmp_path,
                            capture_output=True, text=True, timeout=120)
     assert check.returncode == 0, check.stderr[-3000:]
     assert check.stdout.strip() == str(share)
+
+
+def test_executables_run_with_the_build_interpreter_whatever_python3_is_on_path(
+        colcon_install, tmp_path):
+    impostor = tmp_path / "bin" / "python3"
+    impostor.parent.mkdir()
+    impostor.write_text("#!/bin/sh\necho wrong python3 >&2\nexit 97\n")
+    impostor.chmod(0o755)
+    env = install_env(colcon_install, dict(os.environ))
+    env["PATH"] = f"{impostor.parent}{os.pathsep}{env['PATH']}"
+    script = colcon_install / "lib" / "objnav_ros" / "objnav-launch"
+    run = subprocess.run([str(script), "sim_nav", "--show-args"], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "use_monitor (default 'true'; one of true, True, 1" in run.stdout
+    interpreter = Path(script.read_text().splitlines()[0][2:])
+    assert interpreter.resolve() == Path(sys.executable).resolve()
