@@ -163,10 +163,12 @@ class Runner:
     def say(self, text: str) -> None:
         print(f"== {text}", flush=True)
 
-    def tool(self, module: str, *args: str) -> None:
+    def tool(self, module: str, *args: str, threads: int = 0) -> None:
+        """Run one stage command; ``threads`` > 0 caps its torch/OpenMP threads."""
         command = [sys.executable, "-m", module, *args]
         self.say("$ " + " ".join(command))
-        if subprocess.run(command, env=self.env).returncode:
+        env = {**self.env, "OMP_NUM_THREADS": str(threads)} if threads else self.env
+        if subprocess.run(command, env=env).returncode:
             raise SystemExit(f"objnav-experiment: {module} failed; rerun to resume here")
 
     def world_args(self) -> list[str]:
@@ -193,7 +195,8 @@ class Runner:
                 self.tool("objnav_ros.collect", "--episodes", str(count), "--out", str(out),
                           "--policy", "expert" if who == "expert" else "vlm", "--seed",
                           str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
-                          *(["--quiet"] if self.quiet else []), *extra)
+                          *(["--quiet"] if self.quiet else []), *extra,
+                          threads=1)  # the graph's processes share the cores
 
     def mine(self) -> None:
         c = self.config

@@ -18,7 +18,7 @@ import numpy as np
 from objnav_ros.bags.messages import NS_PER_S
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core import topics
-from objnav_ros.core.actions import Action
+from objnav_ros.core.actions import PRESETS, Action, ActionSpace
 from objnav_ros.core.bagtypes import typestore
 from objnav_ros.core.types import Pose2D
 
@@ -74,6 +74,12 @@ class _Messages:
     def __init__(self) -> None:
         self.t = typestore().types
 
+    @staticmethod
+    def amounts(space: ActionSpace) -> dict[str, float]:
+        """EpisodeStatus's action-amount fields for ``space``."""
+        return {"forward_m": space.forward_m, "turn_deg": space.turn_deg,
+                "look_deg": space.look_deg}
+
     def header(self, stamp: int, frame: str):
         sec, nsec = divmod(stamp, NS_PER_S)
         return self.t["std_msgs/msg/Header"](
@@ -109,7 +115,8 @@ class _Messages:
             scene_id="synthetic", object_category=ep.goal, step=step, collided=step % 3 == 2,
             done=done, success=done and ep.success, distance_to_goal=distance_at(step),
             spl=0.5 if done and ep.success else 0.0, path_length=0.25 * step,
-            end_reason=("stop" if ep.success else "max_steps") if done else "")
+            end_reason=("stop" if ep.success else "max_steps") if done else "",
+            **self.amounts(PRESETS["habitat"]))
 
     def action(self, stamp: int, seq: int, action: Action):
         return self.t["objnav_ros/msg/NavAction"](

@@ -18,6 +18,13 @@ class CameraModel:
         if not 0 < self.hfov_deg < 180:
             raise ValueError(f"hfov_deg must be in (0, 180), got {self.hfov_deg}")
 
+    @classmethod
+    def from_focal(cls, width: int, height: int, fx: float) -> CameraModel:
+        """The model of a camera with focal length ``fx`` (px), e.g. from CameraInfo's K."""
+        if not fx > 0 or not math.isfinite(fx):
+            raise ValueError(f"focal length fx must be > 0 (px), got {fx}")
+        return cls(width, height, math.degrees(2.0 * math.atan(width / (2.0 * fx))))
+
     @property
     def fx(self) -> float:
         return (self.width / 2.0) / math.tan(math.radians(self.hfov_deg) / 2.0)

@@ -6,12 +6,16 @@ Two ways to tell that a step completed:
   status with step n+1 in the same episode completes step n+1; its action is the
   NavAction that answered the previous status's observation (same ``observation_seq``;
   with seq 0, the last action received since the previous status); its poses are the
-  odometry stamped at the two statuses' stamps, and ``collided`` is the status's flag.
+  odometry stamped at the two statuses' stamps, ``collided`` is the status's flag and the
+  forward length is the status's ``forward_m`` (the amount the executing node used).
   A new ``episode_id`` or a smaller step number starts a new episode; a repeated status
   is ignored.
 - ``action`` (real robot, no EpisodeStatus): each NavAction answers an observation, so
   the next NavAction completes the previous one's step; poses are the odometry at the two
   actions' stamps and ``collided`` is unknown. The action after a STOP starts a new episode.
+
+A step whose stream carries no forward length (action pairing, a status with 0) uses
+``forward_m``.
 
 The pose at stamp t is the odometry message nearest to t within the tolerance, taken
 once odometry stamped at or after t has arrived (so a late message is never missed). A
@@ -58,6 +62,7 @@ class _Pending:
     action: Action | None
     action_seq: int
     collided: bool | None
+    forward_m: float
 
 
 class StepPairer:
@@ -104,14 +109,19 @@ class StepPairer:
             step = 0
         else:
             step = last.step + 1
-            self._queue(_Pending(step, last.stamp_s, stamp_s, last.action, 0, None))
+            self._queue(_Pending(step, last.stamp_s, stamp_s, last.action, 0, None,
+                                 self.forward_m))
         self._last = _Last(step, seq, stamp_s, action)
         return items + self._flush()
 
     def add_status(
-        self, episode_id: str, step: int, seq: int, stamp_s: float, collided: bool
+        self, episode_id: str, step: int, seq: int, stamp_s: float, collided: bool,
+        forward_m: float = 0.0,
     ) -> list[StepRecord | EpisodeStart]:
-        """An EpisodeStatus: a new episode, or the completion of one step."""
+        """An EpisodeStatus: a new episode, or the completion of one step.
+
+        ``forward_m``: the status's MOVE_FORWARD length; 0 = not carried (``self.forward_m``).
+        """
         items: list[StepRecord | EpisodeStart] = []
         last = self._last
         if last is not None and episode_id == self.episode_id and step == last.step:
@@ -122,7 +132,8 @@ class StepPairer:
             self.dropped += 1  # a status was missed, or the action cannot be told
         else:
             action = self._since_status if last.seq == 0 else None
-            self._queue(_Pending(step, last.stamp_s, stamp_s, action, last.seq, collided))
+            self._queue(_Pending(step, last.stamp_s, stamp_s, action, last.seq, collided,
+                                 forward_m or self.forward_m))
         self._last = _Last(step, seq, stamp_s, None)
         self._since_status = None
         return items + self._flush()
@@ -145,7 +156,7 @@ class StepPairer:
         if action is None or before is None or after is None:
             return []
         self._pending = None
-        return [StepRecord(p.step, p.after_s, action, before, after, p.collided, self.forward_m)]
+        return [StepRecord(p.step, p.after_s, action, before, after, p.collided, p.forward_m)]
 
     def _pose_at(self, stamp_s: float) -> Pose2D | None:
         index = bisect.bisect_left(self._stamps, stamp_s)

@@ -64,6 +64,14 @@ def camera_info_msg(camera: CameraModel, header: Header) -> CameraInfo:
     )
 
 
+def camera_model(msg: CameraInfo) -> CameraModel:
+    """The pinhole model of a CameraInfo (resolution and K's fx); BadMessage when unusable."""
+    try:
+        return CameraModel.from_focal(msg.width, msg.height, float(msg.k[0]))
+    except ValueError as exc:
+        raise BadMessage(topics.CAMERA_INFO, f"camera info: {exc} (uncalibrated?)") from None
+
+
 def yaw_quaternion(yaw: float) -> Quaternion:
     return Quaternion(x=0.0, y=0.0, z=math.sin(yaw / 2.0), w=math.cos(yaw / 2.0))
 

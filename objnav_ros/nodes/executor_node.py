@@ -1,6 +1,8 @@
 """Action executor node: NavActions in, cmd_vel at a fixed rate out, EpisodeStatus per step.
 
-The real-robot stand-in for the simulator bridge: the logic (closed-loop motion,
+The real-robot stand-in for the simulator bridge (each EpisodeStatus carries the action
+amounts executed: ``action_preset`` with any ``forward_m``/``turn_deg``/``look_deg``
+override, so the policy and the monitor use them too): the logic (closed-loop motion,
 pre-emption, watchdogs, lock-step reports) is :class:`objnav_ros.robot.ActionExecutor`;
 this node converts messages and time. cmd_vel is published from a timer at
 ``control_rate_hz`` (zero when idle or stopped), plus at once on STOP and e-stop.
@@ -29,6 +31,7 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import Bool, Float64, String
 
 from objnav_ros.core import topics
+from objnav_ros.core.actions import ActionSpace
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
@@ -132,7 +135,7 @@ class ExecutorNode(Node):
     def report(self) -> None:
         status = self.core.take_status(self.now())
         if status is not None:
-            self.status_pub.publish(status_msg(status))
+            self.status_pub.publish(status_msg(status, self.core.config.actions))
 
     def publish_diagnostics(self) -> None:
         summary = self.core.summary(self.now())
@@ -168,12 +171,14 @@ class ExecutorNode(Node):
         super().destroy_node()
 
 
-def status_msg(report: StatusReport) -> EpisodeStatus:
+def status_msg(report: StatusReport, space: ActionSpace) -> EpisodeStatus:
+    """The report as an EpisodeStatus carrying the amounts ``space`` executes."""
     msg = EpisodeStatus(
         observation_seq=report.observation_seq, episode_id=report.episode_id,
         object_category=report.object_category, step=report.step, collided=report.collided,
         done=report.done, success=False, distance_to_goal=math.nan, spl=math.nan,
-        path_length=report.path_length, end_reason=report.end_reason)
+        path_length=report.path_length, end_reason=report.end_reason,
+        forward_m=space.forward_m, turn_deg=space.turn_deg, look_deg=space.look_deg)
     msg.header.stamp = Time(sec=report.stamp_ns // NS_PER_S, nanosec=report.stamp_ns % NS_PER_S)
     msg.header.frame_id = report.frame_id
     return msg

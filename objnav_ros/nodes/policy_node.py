@@ -10,6 +10,10 @@ carried: the newest complete one of the current bridge session (a restarted or d
 bridge, or time going back, starts a new session, which is followed and logged; see
 :mod:`objnav_ros.policy.lockstep`). One whose images fail to convert waits for the bridge's
 republish.
+The action amounts and the camera model come with the stream (the run contract): each
+EpisodeStatus carries the amounts the bridge or executor executes (``action_preset`` gives only
+the allowed actions and the amounts until a status says otherwise), and a policy that reads
+depth takes its camera model from CameraInfo and answers no observation before one arrived.
 Decision latency, valid-action % and dropped bad messages (see :mod:`objnav_ros.nodes.guard`)
 go to /diagnostics.
 """
@@ -22,19 +26,20 @@ from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
 from rclpy.node import Node
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import Image
+from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import String
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, action_space
+from objnav_ros.core.actions import PRESETS, ActionSpace, action_space, carried
+from objnav_ros.core.camera import CameraModel
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import frame_arrays, pose_from_odometry, stamp_key
+from objnav_ros.nodes.convert import camera_model, frame_arrays, pose_from_odometry, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
-from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, make_policy
+from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
 from objnav_ros.policy.lockstep import Frame, LockStep, Mark
 
 PARAMETERS = [
@@ -59,7 +64,8 @@ PARAMETERS = [
               read_only=True),
     ParamSpec("prompt_file", "", "Prompt template file; empty = packaged default.",
               read_only=True),
-    ParamSpec("action_preset", "habitat", "Allowed actions/amounts: habitat or seed.",
+    ParamSpec("action_preset", "habitat",
+              "Allowed actions: habitat or seed (amounts: those EpisodeStatus carries).",
               choices=tuple(PRESETS), read_only=True),
     ParamSpec("scene", "", "Expert policy: scene file the simulator runs.", read_only=True),
     ParamSpec("episodes", "", "Expert policy: the simulator's episode file.", read_only=True),
@@ -87,14 +93,16 @@ class PolicyNode(Node):
         super().__init__("policy", **node_options)
         self.params = declare_parameters(self, PARAMETERS)
         p = self.params
-        self.actions = action_space(p["action_preset"])
-        self.policy = make_policy(PolicySettings(
-            kind=p["policy"], actions=self.actions, seed=p["seed"], model_path=p["model_path"],
+        self.settings = PolicySettings(
+            kind=p["policy"], actions=action_space(p["action_preset"]), seed=p["seed"],
+            model_path=p["model_path"],
             adapter_path=p["adapter_path"], merge_adapter=p["merge_adapter"], mode=p["mode"],
             device=p["device"], dtype=p["dtype"], load_in_4bit=p["load_in_4bit"],
             max_new_tokens=p["max_new_tokens"], temperature=p["temperature"],
             fallback_action=p["fallback_action"], prompt_file=p["prompt_file"],
-            scene=p["scene"], episodes=p["episodes"]))
+            scene=p["scene"], episodes=p["episodes"])
+        self.policy = make_policy(self.settings)
+        self.camera: CameraModel | None = None
         self.needs_depth = self.policy.needs_depth
         self.needs_pose = self.policy.needs_pose
         self.needs_semantic = self.policy.needs_semantic and p["use_semantic"]
@@ -120,12 +128,15 @@ class PolicyNode(Node):
         if self.needs_pose:
             self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom),
                                      reliable)
+        if self.needs_depth:  # depth is read through the camera model
+            self.create_subscription(CameraInfo, topics.CAMERA_INFO,
+                                     guard(topics.CAMERA_INFO, self.on_camera_info), sensor)
         self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
                                  guard(topics.EPISODE_STATUS, self.on_status), reliable)
         self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
         self.get_logger().info(
-            f"policy {self.policy.name} ready ({len(self.actions.actions)} actions)")
+            f"policy {self.policy.name} ready ({len(self.settings.actions.actions)} actions)")
 
     # --- inputs: file each piece under its stamp, answer when an observation is complete ---
     def on_rgb(self, msg: Image, info: dict) -> None:
@@ -146,7 +157,15 @@ class PolicyNode(Node):
                            participant(info))
         self._try_answer()
 
+    def on_camera_info(self, msg: CameraInfo) -> None:
+        camera = camera_model(msg)
+        if camera != self.camera:
+            self.camera = camera
+            self._follow(self.settings.actions)
+        self._try_answer()
+
     def on_status(self, msg: EpisodeStatus, info: dict) -> None:
+        self._follow(carried(self.settings.actions, msg.forward_m, msg.turn_deg, msg.look_deg))
         mark = Mark(stamp_key(msg.header.stamp), msg.observation_seq, msg.episode_id, msg.step)
         change = self.lock.add_status(mark, msg, participant(info))
         if change.session:
@@ -159,6 +178,18 @@ class PolicyNode(Node):
             self.policy.reset()
         self._try_answer()
 
+    def _follow(self, actions: ActionSpace) -> None:
+        """Act on the stream's action amounts and camera model from now on."""
+        settings = self.settings.following(actions, self.camera)
+        if settings == self.settings:
+            return
+        follow(self.policy, settings)
+        self.settings = settings
+        a, sim = settings.actions, settings.sim
+        self.get_logger().info(
+            f"following the stream: forward {a.forward_m} m, turn {a.turn_deg} deg, look "
+            f"{a.look_deg} deg; camera {sim.width}x{sim.height}, hfov {sim.hfov_deg:.1f} deg")
+
     def on_goal(self, msg: String) -> None:
         self.goal = msg.data
 
@@ -167,7 +198,7 @@ class PolicyNode(Node):
         kinds = {"rgb"} | ({"depth"} if self.needs_depth else set()) | (
             {"semantic"} if self.semantic_seen else set())
         ready = self.lock.ready(kinds)
-        if ready is None:
+        if ready is None or (self.needs_depth and self.camera is None):
             return
         frame, pose = ready
         try:

@@ -5,8 +5,9 @@ ids (see :func:`objnav_ros.sim.base.semantic_id`) goes out with the RGB's stamp 
 
 Lock-step (default): exactly one simulator step per accepted action; the new observation's
 RGB, depth, odometry, TF and EpisodeStatus share one stamp (sim time) and EpisodeStatus
-carries its ``observation_seq``. An action is accepted only for the current observation
-(matching ``observation_seq``, or stamp when the seq is 0). Free-run: steps at ``rate_hz``
+carries its ``observation_seq`` and the action amounts of ``action_preset``. An action is
+accepted only for the current observation (matching ``observation_seq``, or stamp when the
+seq is 0). Free-run: steps at ``rate_hz``
 with the latest action (held when ``hold_last_action``). Malformed, unknown, disallowed or
 stale actions are rejected with a warning and counted; the simulator is left untouched.
 Never waits for subscribers: the latest observation is republished every
@@ -293,13 +294,14 @@ class SimBridgeNode(Node):
         self.pub_status.publish(self.status_msg())
 
     def status_msg(self) -> EpisodeStatus:
-        state = self.sim.metrics()
+        state, space = self.sim.metrics(), self.sim.config.action_space
         return EpisodeStatus(
             header=Header(stamp=self.header.stamp, frame_id=self.params["odom_frame"]),
             observation_seq=self.seq, episode_id=state.episode_id, scene_id=state.scene_id,
             object_category=state.object_category, step=state.step, collided=state.collided,
             done=state.done, success=state.success, distance_to_goal=state.distance_to_goal,
-            spl=state.spl, path_length=state.path_length, end_reason=state.end_reason)
+            spl=state.spl, path_length=state.path_length, end_reason=state.end_reason,
+            forward_m=space.forward_m, turn_deg=space.turn_deg, look_deg=space.look_deg)
 
     def publish_diagnostics(self) -> None:
         if self.obs is None:

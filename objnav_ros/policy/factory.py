@@ -1,10 +1,16 @@
-"""Build any policy from one flat settings record (what the policy node's parameters hold)."""
+"""Build any policy from one flat settings record (what the policy node's parameters hold).
+
+:func:`follow` brings a built policy to the action amounts and camera model a stream carries
+(the run contract: EpisodeStatus amounts, CameraInfo), so they are declared once, where the
+actions are executed and the images taken.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
 from objnav_ros.core.actions import ActionSpace, action_space
+from objnav_ros.core.camera import CameraModel
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.policy.explorer import DepthExplorer, ExplorerConfig
@@ -41,6 +47,12 @@ class PolicySettings:
         if self.kind not in POLICY_TYPES:
             raise ValueError(f"kind: expected one of {POLICY_TYPES}, got {self.kind!r}")
 
+    def following(self, actions: ActionSpace, camera: CameraModel | None) -> PolicySettings:
+        """These settings with a stream's action amounts and (when known) camera model."""
+        sim = self.sim if camera is None else replace(
+            self.sim, width=camera.width, height=camera.height, hfov_deg=camera.hfov_deg)
+        return replace(self, actions=actions, sim=sim)
+
     def vlm_config(self) -> VLMPolicyConfig:
         """The VLM policy's settings (validated there)."""
         return VLMPolicyConfig(
@@ -55,24 +67,50 @@ class PolicySettings:
 def make_policy(settings: PolicySettings) -> Policy:
     """A ready policy of ``settings.kind`` (a VLM loads its model here)."""
     if settings.kind == "vlm":
-        from objnav_ros.policy.adapter_record import check_record
-        from objnav_ros.policy.prompt import PromptTemplate
         from objnav_ros.policy.vlm_policy import VLMPolicy
 
-        config = settings.vlm_config()
-        if config.adapter_path:
-            prompt = PromptTemplate.resolve(config.prompt_file, config.model_path).text
-            check_record(config.adapter_path, config.model_path, settings.actions, prompt,
-                         config.min_pixels, config.max_pixels)
-        return VLMPolicy.from_config(config, settings.actions.actions, settings.seed)
+        _check_adapter(settings)
+        return VLMPolicy.from_config(settings.vlm_config(), settings.actions.actions,
+                                     settings.seed)
     if settings.kind == "expert":
         from objnav_ros.policy.expert_policy import ExpertPolicy
 
         source = SceneSource(scene=settings.scene, episodes=settings.episodes, seed=settings.seed)
         return ExpertPolicy(settings.actions, source, replace(settings.sim, seed=settings.seed))
     if settings.kind == "frontier":
-        sim = settings.sim
-        return DepthExplorer(settings.actions, ExplorerConfig(
-            hfov_deg=sim.hfov_deg, camera_height_m=sim.camera_height_m,
-            robot_radius_m=sim.agent_radius_m, success_distance_m=sim.success_distance_m))
+        return DepthExplorer(settings.actions, explorer_config(settings.sim))
     return RandomPolicy(settings.actions.actions, settings.seed)
+
+
+def follow(policy: Policy, settings: PolicySettings) -> None:
+    """Make ``policy`` (built by :func:`make_policy`) act on ``settings``' amounts and camera.
+
+    The explorer and the expert plan with them and take them over (the explorer keeps its
+    memory); a VLM's adapter must have been trained with the amounts (ValueError otherwise);
+    the random policy reads neither.
+    """
+    if settings.kind == "vlm":
+        _check_adapter(settings)
+    elif isinstance(policy, DepthExplorer):
+        policy.space, policy.config = settings.actions, explorer_config(settings.sim)
+    elif settings.kind == "expert":
+        policy.space = settings.actions
+
+
+def explorer_config(sim: SimConfig) -> ExplorerConfig:
+    """The explorer's camera geometry and body from the simulator's (or robot's) settings."""
+    return ExplorerConfig(hfov_deg=sim.hfov_deg, camera_height_m=sim.camera_height_m,
+                          robot_radius_m=sim.agent_radius_m,
+                          success_distance_m=sim.success_distance_m)
+
+
+def _check_adapter(settings: PolicySettings) -> None:
+    """ValueError when the LoRA adapter was trained for other actions, prompt or pixels."""
+    from objnav_ros.policy.adapter_record import check_record
+    from objnav_ros.policy.prompt import PromptTemplate
+
+    config = settings.vlm_config()
+    if config.adapter_path:
+        prompt = PromptTemplate.resolve(config.prompt_file, config.model_path).text
+        check_record(config.adapter_path, config.model_path, settings.actions, prompt,
+                     config.min_pixels, config.max_pixels)

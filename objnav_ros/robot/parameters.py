@@ -16,7 +16,8 @@ _TOP = [
     ParamSpec("goal", "", "Object category of the first episode; empty = wait for objnav/goal."),
     ParamSpec("action_preset", "habitat", "Action amounts: habitat (0.25 m / 30 deg) or seed.",
               choices=tuple(PRESETS)),
-    ParamSpec("forward_m", 0.0, "MOVE_FORWARD distance (m); 0 = the preset's.",
+    ParamSpec("forward_m", 0.0, "MOVE_FORWARD distance (m); 0 = the preset's. The amounts "
+              "executed go out in every EpisodeStatus (policy and monitor follow them).",
               min_value=0.0, max_value=5.0),
     ParamSpec("turn_deg", 0.0, "TURN_LEFT/RIGHT angle (deg); 0 = the preset's.",
               min_value=0.0, max_value=180.0),

@@ -64,12 +64,12 @@ class Feeder:
         self.odom_pub.publish(odometry_msg(pose, Header(stamp=stamp(t), frame_id="odom"),
                                            "base_link"))
 
-    def status(self, episode, step, t, collided=False):
+    def status(self, episode, step, t, collided=False, forward_m=0.0):
         from objnav_ros.msg import EpisodeStatus
         from objnav_ros.nodes.convert import stamp
 
         msg = EpisodeStatus(episode_id=episode, step=step, observation_seq=step + 1,
-                            collided=collided)
+                            collided=collided, forward_m=forward_m)
         msg.header.stamp = stamp(t)
         self.status_pub.publish(msg)
 
@@ -81,21 +81,24 @@ class Feeder:
         msg.header.stamp = stamp(t)
         self.action_pub.publish(msg)
 
-    def play(self, episode, records, t0=100.0):
-        """Simulator order: status + odometry after each step, the policy's action between."""
+    def play(self, episode, records, t0=100.0, forward_m=0.0):
+        """Simulator order: status + odometry after each step, the policy's action between.
+
+        ``forward_m``: the MOVE_FORWARD length every status carries (0 = none).
+        """
         start = records[0].pose_before
-        self.status(episode, 0, t0)
+        self.status(episode, 0, t0, forward_m=forward_m)
         self.odom(t0, start)
         self.spin_until(lambda: self.monitor.pairer.episode_id == episode)
         for record in records:
             k = record.step
             self.action(k, t0 + k - 1, record.action)
             if k % 2:  # either order of status and odometry
-                self.status(episode, k, t0 + k, bool(record.collided))
+                self.status(episode, k, t0 + k, bool(record.collided), forward_m)
                 self.odom(t0 + k, record.pose)
             else:
                 self.odom(t0 + k, record.pose)
-                self.status(episode, k, t0 + k, bool(record.collided))
+                self.status(episode, k, t0 + k, bool(record.collided), forward_m)
             self.spin_until(lambda k=k: self.monitor.monitor.steps == k)
 
     def last_diagnostic(self, condition):
@@ -168,6 +171,22 @@ def test_parameter_changes_are_validated_and_applied(feeder):
     feeder.spin_until(lambda: len(feeder.events) >= 2)
     assert [(e.kind, e.step) for e in feeder.events] == [
         (MonitorEvent.COLLISION, 1), (MonitorEvent.STUCK, 2)]
+
+
+def test_forward_length_is_the_one_the_status_carries(rclpy_context):
+    """Seed preset: the bridge moves 0.4 m per forward. Forwards that make 0.15 m are
+    blocked (under half of 0.4 m), not free as they would be against the 0.25 m default.
+    """
+    from objnav_ros.msg import MonitorEvent
+
+    feeder = Feeder(rclpy_context, **{"stuck.required_movement_radius": 2.0})
+    try:
+        feeder.play("ep1", walk([F] * 6, forward_m=0.15), forward_m=0.4)
+        feeder.spin_until(lambda: feeder.events)
+        assert [(e.kind, e.step) for e in feeder.events] == [(MonitorEvent.STUCK, 6)]
+        assert "6 blocked forwards" in feeder.events[0].detail
+    finally:
+        feeder.close()
 
 
 def test_action_pairing_without_episode_status(rclpy_context):

@@ -21,6 +21,17 @@ def test_status_pairing_in_the_simulator_order():
     assert (record.pose_before, record.pose) == (P[0], P[1])
 
 
+def test_the_forward_length_comes_from_the_status_that_completes_the_step():
+    pairer = StepPairer(forward_m=0.25)
+    for t in (1.0, 2.0, 3.0):
+        pairer.add_pose(t, P[int(t)])
+    pairer.add_status("ep", 0, 1, 1.0, False, 0.4)
+    pairer.add_action(1, 1.0, F)
+    assert records(pairer.add_status("ep", 1, 2, 2.0, False, 0.4))[0].forward_m == 0.4
+    pairer.add_action(2, 2.0, F)
+    assert records(pairer.add_status("ep", 2, 3, 3.0, False))[0].forward_m == 0.25  # none
+
+
 def test_status_before_its_odometry_and_action_waits_for_both():
     pairer = StepPairer()
     pairer.add_pose(1.0, P[0])

@@ -14,14 +14,15 @@ from nav_msgs.msg import Odometry
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.parameter import Parameter
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import Image
+from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header, String
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
+from objnav_ros.core.camera import CameraModel
 from objnav_ros.core.types import Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import image_msg, odometry_msg, stamp, stamp_key
+from objnav_ros.nodes.convert import camera_info_msg, image_msg, odometry_msg, stamp, stamp_key
 
 pytestmark = pytest.mark.ros
 EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True,
@@ -33,7 +34,7 @@ W, H = 32, 24
 BYTES_PER_PIXEL = {"rgb8": 3, "bgr8": 3, "mono8": 1, "32FC1": 4, "16UC1": 2}
 ACCEPTED = {topics.RGB: ("rgb8", "bgr8", "mono8"), topics.DEPTH: ("32FC1", "16UC1"),
             topics.SEMANTIC: ("mono8",)}
-QOS = {Image: qos_profile_sensor_data, String: LATCHED}
+QOS = {Image: qos_profile_sensor_data, CameraInfo: qos_profile_sensor_data, String: LATCHED}
 
 
 @st.composite
@@ -154,6 +155,13 @@ def rig_of(rclpy_context):
         rig.close()
 
 
+def bad_camera_info():
+    """Uncalibrated (K all zero) or without a size."""
+    good = camera_info_msg(CameraModel(W, H, 79.0), Header())
+    return st.sampled_from([CameraInfo(width=W, height=H),
+                            CameraInfo(width=0, height=H, k=good.k)])
+
+
 def odom(pose, t):
     return odometry_msg(pose, Header(stamp=stamp(t), frame_id="odom"), "base_link")
 
@@ -171,6 +179,7 @@ def test_policy_drops_bad_images_and_odometry_and_answers_the_next_frame(rig_of)
             topics.RGB: image_msg(np.full((H, W, 3), 90, np.uint8), "rgb8", header),
             topics.DEPTH: image_msg(np.full((H, W), 2.0, np.float32), "32FC1", header),
             topics.SEMANTIC: image_msg(np.zeros((H, W), np.uint8), "mono8", header),
+            topics.CAMERA_INFO: camera_info_msg(CameraModel(W, H, 79.0), header),
             topics.ODOM: odom(Pose2D(0.0, 0.0, 0.0), t)}
         parts.update(replace)
         for topic, msg in parts.items():
@@ -186,10 +195,12 @@ def test_policy_drops_bad_images_and_odometry_and_answers_the_next_frame(rig_of)
     frame(good)
     rig.spin_until(answered(good))
 
+    bad = {topics.ODOM: bad_odometry(), topics.CAMERA_INFO: bad_camera_info()}
+
     @EXAMPLES
-    @given(st.sampled_from([topics.RGB, topics.DEPTH, topics.SEMANTIC, topics.ODOM])
-           .flatmap(lambda topic: st.tuples(st.just(topic), bad_odometry() if topic == topics.ODOM
-                                            else bad_image(topic))))
+    @given(st.sampled_from([topics.RGB, topics.DEPTH, topics.SEMANTIC, topics.ODOM,
+                            topics.CAMERA_INFO])
+           .flatmap(lambda topic: st.tuples(st.just(topic), bad.get(topic, bad_image(topic)))))
     def fire(bad):
         topic, msg = bad
         refused = rig.node.guard.rejects.total

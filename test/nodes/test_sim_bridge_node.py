@@ -117,6 +117,21 @@ def test_lock_step_one_observation_per_action_with_matching_sequence(rclpy_conte
     assert math.isclose(info.k[0], 32 / math.tan(math.radians(79 / 2)), rel_tol=1e-6)
 
 
+def test_statuses_carry_the_action_amounts_of_the_preset(rclpy_context, house):
+    """What the monitor and the policy measure steps against (seed: 0.4 m, 15 deg)."""
+    bridge = SimBridgeNode(context=rclpy_context,
+                           parameter_overrides=params(house, action_preset="seed"))
+    try:
+        driver = Driver(rclpy_context, bridge)
+        bridge.start_episode(0)
+        driver.spin_until(lambda: driver.status)
+        status = driver.status[-1]
+        assert (status.forward_m, status.turn_deg, status.look_deg) == pytest.approx(
+            (0.4, 15.0, 30.0))
+    finally:
+        bridge.destroy_node()
+
+
 def test_stale_unknown_and_disallowed_actions_are_rejected_and_counted(rclpy_context, house):
     bridge = SimBridgeNode(context=rclpy_context,
                            parameter_overrides=params(house, action_preset="seed"))

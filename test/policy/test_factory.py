@@ -1,8 +1,9 @@
 import pytest
 
 from objnav_ros.core.actions import action_space
+from objnav_ros.core.camera import CameraModel
 from objnav_ros.policy import DepthExplorer, RandomPolicy
-from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, make_policy
+from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
 
 
 def test_baselines_from_settings():
@@ -12,6 +13,15 @@ def test_baselines_from_settings():
     random = make_policy(PolicySettings(kind="random", actions=seed, seed=3))
     assert isinstance(random, RandomPolicy) and random.actions == seed.actions
     assert not random.needs_depth and set(POLICY_TYPES) >= {"vlm", "frontier", "random"}
+
+
+def test_a_built_explorer_follows_the_streams_amounts_and_camera():
+    settings = PolicySettings(kind="frontier")
+    explorer = make_policy(settings)
+    new = settings.following(action_space("habitat", forward_m=0.6), CameraModel(320, 240, 40.0))
+    assert new.sim.width == 320 and settings.following(settings.actions, None) == settings
+    follow(explorer, new)
+    assert explorer.space.forward_m == 0.6 and explorer.config.hfov_deg == 40.0
 
 
 def test_vlm_from_settings(tiny_trained):

@@ -1,11 +1,11 @@
-"""In-process ROS rig: the executor node, a simulated RGB-D base and a test driver.
+"""In-process ROS rig: the executor (+ policy) node, a simulated RGB-D base and a driver.
 
 SimRobot integrates the Twist it receives (tests/robot/kinematics.DiffDrive), publishes
-odometry at 50 Hz and, every third odometry message, an RGB + depth pair with the same
-stamp (16UC1 millimetres or 32FC1 metres); a sensor named in ``frozen`` ("odom" or
-"image") keeps publishing with the stamp given there, as a stuck driver would. Driver
-publishes goals, actions and the e-stop and records EpisodeStatus, NavAction, depth images
-and diagnostics. All times are the nodes' (system) clock in seconds.
+odometry at 50 Hz and, every third odometry message, an RGB + depth pair and its CameraInfo
+with the same stamp (16UC1 millimetres or 32FC1 metres; ``hfov_deg``); a sensor named in
+``frozen`` ("odom" or "image") keeps publishing with the stamp given there, as a stuck driver
+would. Driver publishes goals, actions and the e-stop and records EpisodeStatus, NavAction,
+depth images and diagnostics. All times are the nodes' (system) clock in seconds.
 """
 
 from __future__ import annotations
@@ -23,13 +23,22 @@ from rclpy.executors import SingleThreadedExecutor
 from rclpy.node import Node
 from rclpy.parameter import Parameter
 from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import Image
+from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Bool, Header, String
 
 from objnav_ros.core import topics
+from objnav_ros.core.camera import CameraModel
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import image_msg, odometry_msg, seconds, stamp, stamp_key
+from objnav_ros.nodes.convert import (
+    camera_info_msg,
+    image_msg,
+    odometry_msg,
+    seconds,
+    stamp,
+    stamp_key,
+)
 from objnav_ros.nodes.executor_node import E_STOP, ExecutorNode
+from objnav_ros.nodes.policy_node import PolicyNode
 from test.robot.kinematics import DiffDrive
 
 RELIABLE = QoSProfile(depth=50, reliability=QoSReliabilityPolicy.RELIABLE)
@@ -45,7 +54,7 @@ def now_s(node: Node) -> float:
 
 class SimRobot(Node):
     def __init__(self, context, depth_encoding: str = "16UC1", depth_m: float = 1.5,
-                 blocked: bool = False) -> None:
+                 blocked: bool = False, hfov_deg: float = 79.0) -> None:
         super().__init__("sim_robot", context=context)
         self.base = DiffDrive(blocked=blocked)
         self.command = (0.0, 0.0)
@@ -60,6 +69,9 @@ class SimRobot(Node):
         else:
             self.depth = np.full((24, 32), depth_m, np.float32)
         self.depth_encoding = depth_encoding
+        self.camera = CameraModel(32, 24, hfov_deg)
+        self.info_pub = self.create_publisher(CameraInfo, topics.CAMERA_INFO,
+                                              qos_profile_sensor_data)
         self.odom_pub = self.create_publisher(Odometry, topics.ODOM, RELIABLE)
         self.rgb_pub = self.create_publisher(Image, topics.RGB, qos_profile_sensor_data)
         self.depth_pub = self.create_publisher(Image, topics.DEPTH, qos_profile_sensor_data)
@@ -82,6 +94,7 @@ class SimRobot(Node):
             header = Header(stamp=stamp(self.frozen.get("image", t)), frame_id="camera")
             self.depth_pub.publish(image_msg(self.depth, self.depth_encoding, header))
             self.rgb_pub.publish(image_msg(self.rgb, "rgb8", header))
+            self.info_pub.publish(camera_info_msg(self.camera, header))
             self.image_stamps.append(t)
 
     def first_zero_after(self, t: float) -> float | None:
@@ -143,21 +156,26 @@ def wait_status(driver: Driver, seq: int, timeout: float = 20.0) -> EpisodeStatu
 
 
 @contextlib.contextmanager
-def running(context, executor_params: dict | None, **robot_options):
-    """Spin SimRobot + Driver (+ the executor node unless ``executor_params`` is None) in a
-    background thread; yield (robot, driver, executor node or None).
+def running(context, executor_params: dict | None, policy_params: dict | None = None,
+            **robot_options):
+    """Spin SimRobot + Driver (+ the executor node unless ``executor_params`` is None, + the
+    policy node when ``policy_params`` are given) in a background thread; yield (robot,
+    driver, executor node or None).
     """
     nodes = [SimRobot(context, **robot_options), Driver(context)]
     if executor_params is not None:
         overrides = [Parameter(name, value=value) for name, value in executor_params.items()]
         nodes.append(ExecutorNode(context=context, parameter_overrides=overrides))
+    if policy_params is not None:
+        overrides = [Parameter(name, value=value) for name, value in policy_params.items()]
+        nodes.append(PolicyNode(context=context, parameter_overrides=overrides))
     spinner = SingleThreadedExecutor(context=context)
     for node in nodes:
         spinner.add_node(node)
     thread = threading.Thread(target=spinner.spin, daemon=True)
     thread.start()
     try:
-        yield nodes[0], nodes[1], nodes[2] if len(nodes) > 2 else None
+        yield nodes[0], nodes[1], nodes[2] if executor_params is not None else None
     finally:
         spinner.shutdown()
         thread.join(timeout=10)

@@ -54,3 +54,17 @@ def test_policy_node_drives_the_executor_from_millimetre_depth(rclpy_context, ro
     finally:
         policy.send_signal(signal.SIGINT)
         policy.wait(timeout=20)
+
+
+def test_the_policy_plans_with_the_forward_length_the_executor_executes(rclpy_context):
+    """A wall 0.8 m ahead leaves room for the preset's 0.25 m step, not for the 0.6 m the
+    executor is set to; the policy hears of it through EpisodeStatus and turns.
+    """
+    params = {"goal": "chair", "forward_m": 0.6, "reobserve_s": 1.0, **LENIENT}
+    policy = {"policy": "frontier", "use_semantic": False}
+    with running(rclpy_context, params, policy, depth_encoding="32FC1", depth_m=0.8) as (
+            _, driver, _):
+        answer = wait_for(lambda: next((a for a in driver.actions if a.source != "test"), None),
+                          30.0, "the policy's first answer")
+        assert answer.action in (Action.TURN_LEFT, Action.TURN_RIGHT)
+        assert driver.statuses[0].forward_m == pytest.approx(0.6)

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.ros
 ROOT = Path(__file__).resolve().parents[2]
 # The simulated robot publishes in the root namespace under the package's default names.
 TOPICS = ["rgb_topic:=/camera/rgb/image_raw", "depth_topic:=/camera/depth/image_raw",
-          "odom_topic:=/odom", "cmd_vel_topic:=/cmd_vel"]
+          "camera_info_topic:=/camera/rgb/camera_info", "odom_topic:=/odom",
+          "cmd_vel_topic:=/cmd_vel"]
 
 
 def test_plain_launcher_runs_the_robot_graph(rclpy_context, ros_env):

@@ -69,12 +69,13 @@ def test_camera_rate_and_a_false_word(ros2_env):
 
 def test_robot_nav_remaps_show_in_node_info(ros2_env):
     remaps = {"rgb_topic": "/cam/color", "depth_topic": "/cam/depth", "odom_topic": "/base/odom",
-              "cmd_vel_topic": "/base/cmd_vel"}
+              "cmd_vel_topic": "/base/cmd_vel", "camera_info_topic": "/cam/info"}
     with launched(ros2_launch("robot_nav", "policy:=frontier", "use_monitor:=no",
                               *(f"{k}:={v}" for k, v in remaps.items())), ros2_env) as graph:
         policy = ros2(ros2_env, "node", "info", "--no-daemon", "/policy",
                       expect="/cam/color: sensor_msgs/msg/Image", timeout=60)
         assert "/cam/depth: sensor_msgs/msg/Image" in policy  # the explorer reads depth
+        assert "/cam/info: sensor_msgs/msg/CameraInfo" in policy  # ... through the camera model
         executor = ros2(ros2_env, "node", "info", "--no-daemon", "/executor",
                         expect="/base/cmd_vel: geometry_msgs/msg/Twist", timeout=60)
         assert "/cam/color: sensor_msgs/msg/Image" in executor
