@@ -134,7 +134,8 @@ class Runner:
         world = {"width": c.width, "height": c.height, "max_steps": c.max_steps,
                  "action_preset": c.action_preset}
         steps: list[tuple[str, object, Callable[[], None]]] = [
-            ("base", asdict(c) if self.own_base else self.model, self.base),
+            ("base", base_config(c, self.model).record() if self.own_base else self.model,
+             self.base),
             ("collect", [world, c.finetune_houses, c.expert_episodes, c.policy_episodes,
                          c.collect_temperature, self.model], self.collect),
             ("mine", [world, c.finetune_houses, c.mine_episodes, self.model], self.mine),
@@ -148,10 +149,10 @@ class Runner:
             if self.stage_done(stage, settings):
                 self.say(f"[{number}/{len(steps)}] {stage}: done earlier, skipped")
                 continue
-            self.redo.update(STAGES[STAGES.index(stage) + 1:])  # later stages depend on it
             self.say(f"[{number}/{len(steps)}] {stage}")
             start = time.monotonic()
-            action()
+            if action() is not False:  # new outputs: every later stage depends on them
+                self.redo.update(STAGES[STAGES.index(stage) + 1:])
             marker = self.out / "stages" / f"{stage}.json"
             marker.parent.mkdir(parents=True, exist_ok=True)
             marker.write_text(json.dumps({"settings": settings_hash(settings),
@@ -178,10 +179,16 @@ class Runner:
 
     # --- stages ---------------------------------------------------------------------------
 
-    def base(self) -> None:
+    def base(self) -> bool:
+        """Build the stand-in base; False when the cached folder was reused unchanged."""
         from objnav_training.base_model import train_base_model
 
+        from objnav_ros.policy.adapter_record import model_fingerprint
+
+        folder = Path(self.model)
+        before = model_fingerprint(folder) if (folder / "config.json").is_file() else ""
         train_base_model(base_config(self.config, self.model), progress=not self.quiet)
+        return model_fingerprint(folder) != before
 
     def collect(self) -> None:
         c = self.config
