@@ -7,7 +7,7 @@ r"""``objnav-experiment``: measure whether offline LoRA fine-tuning finds object
 Stages, each the command a user would run, each resumable (a finished stage is skipped when
 its settings are unchanged; ``--redo STAGE`` runs it again):
 
-1. ``base``: the stand-in base model (``objnav-base-model``, cached) unless ``--model``;
+1. ``base``: the stand-in base model (``make base-model``; cached) unless ``--model``;
 2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
    shortest-path expert's episodes and the base policy's own (sampled) episodes, as bags;
 3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with

@@ -1,6 +1,6 @@
 """Train the stand-in base model: a small Qwen2.5-VL that sees, as a pretrained VLM would.
 
-No pretrained weights can be had here, so ``objnav-base-model`` builds one from scratch in two
+No pretrained weights can be had here, so the base stage (``make base-model``) builds one in two
 stages on frames of generated houses (:mod:`objnav_training.base_data`):
 
 1. vision-language: all weights learn to answer ``Where is the <goal>?`` from ground truth
