@@ -10,7 +10,7 @@ which is why a stateful policy (the frontier explorer) gets one instance per slo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from objnav_training.evaluate import EpisodeResult, PathAccuracy
@@ -95,8 +95,6 @@ def batched_closed_loop(sims: Sequence[Simulator], policy_for_slot: Callable[[in
 
 def blank(obs: Observation, value: int = 128) -> Observation:
     """The observation with a uniform grey image (what vision adds is what this loses)."""
-    from dataclasses import replace
-
     return replace(obs, rgb=np.full_like(obs.rgb, value))
 
 

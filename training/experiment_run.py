@@ -8,12 +8,14 @@ episodes of each house for the frozen base and every AWR adapter.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from objnav_training.experiment_eval import EvalSetup, evaluate_policies
 
 from objnav_ros.core.actions import PRESETS
 from objnav_ros.policy.factory import PolicySettings
+from objnav_ros.sim.scene_source import SceneSource
 
 MAPS_PER_HOUSE = 1
 
@@ -36,8 +38,7 @@ def named_policies(config, out: Path, model: str) -> dict[str, PolicySettings]:
                          temperature=config.eval_temperature)
     named = {"frozen": vlm}
     for name in adapter_names(config):
-        named[name] = PolicySettings(**{**vlm.__dict__,
-                                        "adapter_path": str(out / "train" / name / "adapter")})
+        named[name] = replace(vlm, adapter_path=str(out / "train" / name / "adapter"))
     named["random"] = PolicySettings(kind="random", actions=space)
     named["frontier"] = PolicySettings(kind="frontier", actions=space)
     return named
@@ -45,7 +46,7 @@ def named_policies(config, out: Path, model: str) -> dict[str, PolicySettings]:
 
 def check_held_out(setup: EvalSetup, config) -> None:
     """Refuse to evaluate on a house any training stage used (scene ids compared)."""
-    trained = {f"house_seed{h}_rooms4.glb" for h in config.training_houses()}
+    trained = {SceneSource(seed=h).generated_name for h in config.training_houses()}
     if overlap := setup.scene_ids() & trained:
         raise ValueError(f"eval_houses: {sorted(overlap)} were used in training")
 

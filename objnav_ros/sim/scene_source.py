@@ -43,12 +43,17 @@ class SceneSource:
         if self.n_episodes < 1:
             raise ValueError(f"n_episodes: must be >= 1, got {self.n_episodes}")
 
+    @property
+    def generated_name(self) -> str:
+        """File name (the scene id) of the house generated for this seed."""
+        return f"house_seed{self.seed}_rooms{self.n_rooms}.glb"
+
     def scene_path(self) -> Path:
         """The scene file, generating the house first when none was given."""
         if self.scene:
             return Path(self.scene)
         folder = Path(self.cache_dir) if self.cache_dir else default_cache_dir()
-        path = folder / f"house_seed{self.seed}_rooms{self.n_rooms}.glb"
+        path = folder / self.generated_name
         if not path.exists():
             folder.mkdir(parents=True, exist_ok=True)
             house = generate_house(HouseConfig(n_rooms=self.n_rooms, seed=self.seed))

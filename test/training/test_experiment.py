@@ -23,6 +23,7 @@ from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.policy.loader import ModelLoadError
 from objnav_ros.sim import EmbeddedSimulator
+from objnav_ros.sim.scene_source import SceneSource
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("preset", sorted(PRESETS))
 def test_evaluation_houses_are_disjoint_from_every_training_house(preset, tmp_path):
     config = PRESETS[preset]
-    trained = {f"house_seed{h}_rooms4.glb" for h in config.training_houses()}
+    trained = {SceneSource(seed=h).generated_name for h in config.training_houses()}
     setup = eval_setup(config, tmp_path)
     names = {setup.source(h).scene_path().name for h in setup.house_seeds}
     assert names and not names & trained
