@@ -9,6 +9,7 @@ participant is running, so concurrent runs and graphs on one machine do not meet
 from __future__ import annotations
 
 import os
+import signal
 
 import pytest
 
@@ -16,6 +17,10 @@ from objnav_ros.core.dds import apply_loopback, loopback_env
 from test.domains import DomainPool
 
 POOL = DomainPool(start=os.getpid())
+
+# A run started in the background (CI, `cmd &`) inherits SIGINT ignored, and so would every
+# process a test starts: Ctrl-C tests need it delivered, as from a terminal.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 
 apply_loopback(domain_id=POOL.claim())  # this process's own, held for the whole run
 

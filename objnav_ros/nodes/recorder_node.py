@@ -192,7 +192,8 @@ def main(args=None) -> int:
     # Ctrl-C / SIGTERM raise KeyboardInterrupt but keep the context alive, so that what DDS
     # already received is still taken and written before the bags close.
     rclpy.init(args=args, signal_handler_options=SignalHandlerOptions.NO)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    for signum in (signal.SIGINT, signal.SIGTERM):  # also when started with SIGINT ignored
+        signal.signal(signum, signal.default_int_handler)
     try:
         node = RecorderNode()
     except ValueError as exc:
