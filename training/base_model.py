@@ -87,11 +87,8 @@ def caption_batch(processor, samples: Sequence[tuple[np.ndarray, str, str]]) -> 
     end = processor.tokenizer.convert_tokens_to_ids("<|im_end|>")
     rows, pixels, grids = [], [], []
     for image, asked, answer in samples:
-        messages = [{"role": "user", "content": [{"type": "text", "text": question(asked)},
-                                                 {"type": "image"}]}]
-        prompt = processor.apply_chat_template(messages, add_generation_prompt=True,
-                                               tokenize=False)
-        enc = processor(text=[prompt], images=[Image.fromarray(image)], return_tensors="pt")
+        enc = processor(text=[question(processor, asked)], images=[Image.fromarray(image)],
+                        return_tensors="pt")
         answer_ids = processor.tokenizer(answer, add_special_tokens=False)["input_ids"] + [end]
         ids = enc["input_ids"][0].tolist()
         rows.append((ids + answer_ids, enc["mm_token_type_ids"][0].tolist(), len(ids)))

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.sim.base import semantic_id
 
-QUESTION = "Where is the $goal?"
+QUESTION = PromptTemplate("Where is the $goal? <image>")
+"""The vision-language stage's user turn: the question, then the image."""
 NOT_VISIBLE = "not visible"
 SIDES = ("left", "ahead", "right")
 RANGES = ("near", "far")
@@ -35,9 +37,9 @@ class CaptionConfig:
             raise ValueError(f"near_m: must be > 0, got {self.near_m}")
 
 
-def question(goal: str) -> str:
-    """The vision-language question about ``goal`` (``tv_monitor`` -> ``tv monitor``)."""
-    return QUESTION.replace("$goal", goal.replace("_", " "))
+def question(processor, goal: str) -> str:
+    """The chat prompt asking about ``goal`` (``tv_monitor`` -> ``tv monitor``)."""
+    return QUESTION.render(processor, goal.replace("_", " "), ())
 
 
 def describe(semantic: np.ndarray, depth: np.ndarray, goal: str,
