@@ -65,7 +65,8 @@ def measure(loaded: LoadedModel, path: str, rounds: int) -> dict[str, float]:
         policy = VLMPolicy(loaded, config, ACTIONS, rng=0)
         decide[f"{mode}_ms"] = lambda p=policy: p.select_action(obs)
     results = medians_ms(decide, rounds)
-    batch = collate_action_batch(loaded.processor, policy.template, [(obs.rgb, "chair")], ACTIONS)
+    batch = collate_action_batch(loaded.processor, policy.template, [(obs.rgb, "chair", ())],
+                                 ACTIONS)
     results["prompt_tokens"] = int((batch.segment[0] == 0).sum())
     results["image_tokens"] = int(batch.mm_token_type_ids.sum())
     return results

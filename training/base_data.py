@@ -62,6 +62,7 @@ class FrameSet:
     rgb: np.ndarray  # (N, H, W, 3) uint8
     goal: list[str]  # the episode's goal category
     expert: np.ndarray  # (N,) int8 Action id the expert takes at the frame's state
+    history: list[tuple[Action, ...]]  # the actions executed before the frame (the prompt's)
     on_path: np.ndarray  # (N,) bool: frame of the expert's own path
     goal_visible: np.ndarray  # (N,) bool: the episode's goal is visible
     asked: list[str]  # the category the caption is about
@@ -76,7 +77,8 @@ class FrameSet:
         """The frames at ``index`` (array of positions)."""
         pick = [int(i) for i in index]
         return FrameSet(self.rgb[index], [self.goal[i] for i in pick], self.expert[index],
-                        self.on_path[index], self.goal_visible[index],
+                        [self.history[i] for i in pick], self.on_path[index],
+                        self.goal_visible[index],
                         [self.asked[i] for i in pick], [self.caption[i] for i in pick],
                         self.house[index], self.regions[index])
 
@@ -115,6 +117,7 @@ def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
                         columns["rgb"].append(obs.rgb)
                         columns["goal"].append(goal)
                         columns["expert"].append(int(label))
+                        columns["history"].append(obs.recent_actions)
                         columns["on_path"].append(noise == 0.0)
                         seen = describe(obs.semantic, obs.depth, goal, config.captions)
                         columns["goal_visible"].append(seen != NOT_VISIBLE)
@@ -128,6 +131,7 @@ def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
         rgb=np.stack(columns["rgb"]),
         goal=columns["goal"],
         expert=np.asarray(columns["expert"], dtype=np.int8),
+        history=columns["history"],
         on_path=np.asarray(columns["on_path"], dtype=bool),
         goal_visible=np.asarray(columns["goal_visible"], dtype=bool),
         asked=columns["asked"],

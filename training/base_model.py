@@ -41,7 +41,7 @@ from objnav_ros.policy.scoring import action_logprobs, collate_action_batch
 from objnav_ros.policy.tiny_model import build_tiny_model
 
 MARKER = "base_model.json"
-BASE_PROMPT = "Find the $goal. <image>"
+BASE_PROMPT = "Find the $goal. Recent actions: $history. <image>"
 
 
 @dataclass(frozen=True)
@@ -133,9 +133,9 @@ def action_accuracy(model, processor, template: PromptTemplate, frames: FrameSet
     correct = 0
     for chunk in np.array_split(index, max(1, len(index) // 64)):
         images = [np.full_like(frames.rgb[i], 128) if blank else frames.rgb[i] for i in chunk]
-        batch = collate_action_batch(processor, template,
-                                     list(zip(images, [frames.goal[i] for i in chunk],
-                                              strict=True)), actions)
+        prompts = [(image, frames.goal[i], frames.history[i])
+                   for image, i in zip(images, chunk, strict=True)]
+        batch = collate_action_batch(processor, template, prompts, actions)
         with torch.inference_mode():
             chosen = action_logprobs(model, batch).argmax(dim=1).numpy()
         expert = [actions.index(Action(int(frames.expert[i]))) for i in chunk]
@@ -255,7 +255,8 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
         if step >= config.vl_steps:
             rows = rng.choice(path_rows, size=config.batch_size, p=weights)
             inputs = collate_action_batch(processor, template, [
-                (train_set.rgb[i], train_set.goal[i]) for i in rows], actions)
+                (train_set.rgb[i], train_set.goal[i], train_set.history[i]) for i in rows],
+                actions)
             labels = torch.tensor([actions.index(Action(int(train_set.expert[i])))
                                    for i in rows])
             logp = action_logprobs(model, inputs)

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from objnav_training.trainer_data import label
+from objnav_training.trainer_data import label, recent_actions
 from objnav_training.transitions import EpisodeData
 
 from objnav_ros.core.actions import Action
@@ -52,10 +52,12 @@ def transition_steps(episodes: Sequence[EpisodeData]) -> Iterator[tuple[Observat
     """(observation, expert action) of every recorded transition (DAgger labels preferred)."""
     for episode in episodes:
         collided = False
-        for t in episode.transitions:
+        for t, history in zip(episode.transitions, recent_actions(episode.transitions),
+                              strict=True):
             rgb = t.rgb()
             depth = t.depth() if t.depth is not None else np.zeros(rgb.shape[:2], np.float32)
-            yield Observation(rgb, depth, t.pose, collided, t.step, t.goal), label(t, True)
+            yield Observation(rgb, depth, t.pose, collided, t.step, t.goal,
+                              episode_id=t.episode_id, recent_actions=history), label(t, True)
             collided = t.collided
 
 

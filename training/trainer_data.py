@@ -10,8 +10,18 @@ from objnav_training.transitions import Transition
 from torch.utils.data import Dataset
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.history import ActionHistory
 from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.policy.scoring import ActionBatch, collate_action_batch
+
+
+def recent_actions(transitions: Sequence[Transition]) -> list[tuple[Action, ...]]:
+    """Per transition, the actions taken before it in its episode (transitions in bag order)."""
+    history, recent = ActionHistory(), []
+    for t in transitions:
+        recent.append(history.before(t.episode_id, t.step))
+        history.record(t.episode_id, t.step, t.action)
+    return recent
 
 
 def label(t: Transition, use_expert_labels: bool) -> Action:
@@ -36,6 +46,7 @@ class TransitionDataset(Dataset):
             i for i, t in enumerate(transitions) if label(t, use_expert_labels) in self.actions
         ]
         self.skipped = len(transitions) - len(self.rows)
+        self.history = recent_actions(transitions)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -47,6 +58,7 @@ class TransitionDataset(Dataset):
             "index": index,
             "rgb": t.rgb(),
             "goal": t.goal,
+            "history": self.history[index],
             "label": self.actions.index(label(t, self.use_expert_labels)),
             "supervised": self.use_expert_labels and t.expert_action is not None,
         }
@@ -80,8 +92,8 @@ class ActionCollator:
         self.actions = tuple(actions)
 
     def __call__(self, samples: list[dict]) -> TrainBatch:
-        pairs = [(s["rgb"], s["goal"]) for s in samples]
-        inputs = collate_action_batch(self.processor, self.template, pairs, self.actions)
+        prompts = [(s["rgb"], s["goal"], s["history"]) for s in samples]
+        inputs = collate_action_batch(self.processor, self.template, prompts, self.actions)
         return TrainBatch(
             inputs,
             torch.tensor([s["index"] for s in samples], dtype=torch.long),

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from objnav_ros.core.actions import Action
+
 
 @dataclass(frozen=True)
 class Pose2D:
@@ -36,3 +38,4 @@ class Observation:
     camera_tilt_deg: float = 0.0
     episode_id: str = ""
     semantic: np.ndarray | None = None  # H x W uint8 goal-category ids (0 = none); see sim.base
+    recent_actions: tuple[Action, ...] = ()  # executed before this frame, oldest first (history)

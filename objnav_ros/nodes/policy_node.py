@@ -32,6 +32,7 @@ from std_msgs.msg import String
 from objnav_ros.core import topics
 from objnav_ros.core.actions import PRESETS, ActionSpace, action_space, carried
 from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.history import ActionHistory
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
@@ -108,6 +109,7 @@ class PolicyNode(Node):
         self.needs_semantic = self.policy.needs_semantic and p["use_semantic"]
         self.semantic_seen = False
         self.lock = LockStep(self.needs_pose, round(p["odom_tolerance_s"] * 1e9))
+        self.history = ActionHistory()  # the actions this node published, for $history
         self.goal = ""
         self.latencies_ms: list[float] = []
 
@@ -218,7 +220,8 @@ class PolicyNode(Node):
         self.lock.answered(frame)
         obs = Observation(rgb=rgb, depth=depth, pose=pose, collided=status.collided,
                           step=status.step, goal_category=status.object_category or self.goal,
-                          episode_id=status.episode_id, semantic=semantic)
+                          episode_id=status.episode_id, semantic=semantic,
+                          recent_actions=self.history.before(status.episode_id, status.step))
         start = time.perf_counter()
         decision = self.policy.select_action(obs)
         self.latencies_ms.append((time.perf_counter() - start) * 1000.0)
@@ -229,6 +232,7 @@ class PolicyNode(Node):
             msg.candidates = [int(a) for a in decision.probabilities]
             msg.scores = [float(v) for v in decision.probabilities.values()]
         self.pub.publish(msg)
+        self.history.record(status.episode_id, status.step, decision.action)
 
     def publish_diagnostics(self) -> None:
         stats = self.policy.stats

@@ -1,4 +1,4 @@
-"""The ObjectNav prompt: a text template with ``$goal`` and ``$actions``, and its JSON answer.
+"""The ObjectNav prompt: a template (``$goal``, ``$actions``, ``$history``) and its JSON answer.
 
 Both decision modes share the prefix built here (chat template + image + user text +
 assistant header); score mode appends :func:`answer_text` for every allowed action.
@@ -15,7 +15,9 @@ from pathlib import Path
 
 from objnav_ros.core.actions import Action
 
-PLACEHOLDERS = frozenset({"goal", "actions"})
+PLACEHOLDERS = frozenset({"goal", "actions", "history"})
+NO_HISTORY = "none"
+"""What ``$history`` says at the start of an episode."""
 IMAGE = "<image>"
 """Where the camera image goes in a prompt text (without it: before the text)."""
 PROMPT_FILE = "objnav_prompt.txt"
@@ -24,7 +26,11 @@ PROMPT_FILE = "objnav_prompt.txt"
 
 @dataclass(frozen=True)
 class PromptTemplate:
-    """User text with ``$goal`` (required) and ``$actions`` placeholders (``string.Template``)."""
+    """User text with ``string.Template`` placeholders.
+
+    ``$goal`` (required), ``$actions`` (the allowed ones) and ``$history`` (the actions
+    executed before, oldest first; ``none`` at the start of an episode).
+    """
 
     text: str
 
@@ -58,24 +64,28 @@ class PromptTemplate:
             return cls.load(carried)
         return cls.load(path)
 
-    def user_text(self, goal: str, actions: Sequence[Action]) -> str:
-        """The user message for one goal category and the allowed actions."""
+    def user_text(self, goal: str, actions: Sequence[Action],
+                  history: Sequence[Action] = ()) -> str:
+        """The user message for one goal category, the allowed actions and the recent ones."""
         listed = ", ".join(f'"{a.text}"' for a in actions)
-        return string.Template(self.text).substitute(goal=goal, actions=listed)
+        recent = ", ".join(a.text for a in history) or NO_HISTORY
+        return string.Template(self.text).substitute(goal=goal, actions=listed, history=recent)
 
-    def messages(self, goal: str, actions: Sequence[Action]) -> list[dict]:
+    def messages(self, goal: str, actions: Sequence[Action],
+                 history: Sequence[Action] = ()) -> list[dict]:
         """One user turn: the camera image where the text says ``<image>``, else first."""
-        before, marker, after = self.user_text(goal, actions).partition(IMAGE)
+        before, marker, after = self.user_text(goal, actions, history).partition(IMAGE)
         if not marker:
             before, after = "", before
         parts = [{"type": "text", "text": before.strip()}, {"type": "image"},
                  {"type": "text", "text": after.strip()}]
         return [{"role": "user", "content": [p for p in parts if p.get("text", True)]}]
 
-    def render(self, processor, goal: str, actions: Sequence[Action]) -> str:
+    def render(self, processor, goal: str, actions: Sequence[Action],
+               history: Sequence[Action] = ()) -> str:
         """The shared prompt prefix as text, ending with the assistant header."""
         return processor.apply_chat_template(
-            self.messages(goal, actions), add_generation_prompt=True, tokenize=False
+            self.messages(goal, actions, history), add_generation_prompt=True, tokenize=False
         )
 
 

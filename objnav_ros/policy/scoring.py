@@ -74,17 +74,17 @@ def _pad(rows: list[list[int]], value: int) -> torch.Tensor:
 def collate_action_batch(
     processor,
     template: PromptTemplate,
-    samples: Sequence[tuple[Image.Image | np.ndarray, str]],
+    samples: Sequence[tuple[Image.Image | np.ndarray, str, Sequence[Action]]],
     actions: Sequence[Action],
 ) -> ActionBatch:
-    """Build the packed batch for ``(image, goal)`` samples and the allowed ``actions``."""
+    """Build the packed batch for ``(image, goal, recent actions)`` samples and ``actions``."""
     actions = allowed_actions(actions)
     shared, tails = candidate_tails(processor.tokenizer, actions)
     pad_id = processor.tokenizer.pad_token_id or 0
     columns = {k: [] for k in ("ids", "segment", "offset", "mm", "keep", "targets", "action")}
     pixels, grids = [], []
-    for image, goal in samples:
-        prompt = template.render(processor, goal, actions)
+    for image, goal, history in samples:
+        prompt = template.render(processor, goal, actions, history)
         enc = processor(text=[prompt], images=[_pil(image)], return_tensors="pt")
         pixels.append(enc["pixel_values"])
         grids.append(enc["image_grid_thw"])

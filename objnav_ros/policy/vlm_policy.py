@@ -20,7 +20,9 @@ from objnav_ros.policy.scoring import action_logprobs, collate_action_batch
 
 
 class VLMPolicy(Policy):
-    """``select_action(obs)`` asks the model about ``obs.rgb`` and ``obs.goal_category``.
+    """``select_action(obs)`` asks the model about the frame, the goal and the recent actions.
+
+    ``obs.recent_actions`` fill the prompt's ``$history`` where its text has one.
 
     score mode: pi(a|s) over the allowed actions, argmax at temperature 0, else sampled from
     softmax(log pi / temperature) with ``rng``; always valid. generate mode: free text parsed by
@@ -61,23 +63,23 @@ class VLMPolicy(Policy):
     def _decide(self, obs: Observation) -> Decision:
         image = Image.fromarray(obs.rgb)
         if self.config.mode == "score":
-            return self._score(image, obs.goal_category)
-        return self._generate(image, obs.goal_category)
+            return self._choose(self._logprobs([(image, obs.goal_category,
+                                                  obs.recent_actions)])[0])
+        return self._generate(image, obs.goal_category, obs.recent_actions)
 
     def _decide_batch(self, observations: Sequence[Observation]) -> list[Decision]:
         if self.config.mode != "score":
             return super()._decide_batch(observations)
-        samples = [(Image.fromarray(obs.rgb), obs.goal_category) for obs in observations]
+        samples = [(Image.fromarray(obs.rgb), obs.goal_category, obs.recent_actions)
+                   for obs in observations]
         return [self._choose(logp) for logp in self._logprobs(samples)]
 
-    def _logprobs(self, samples: Sequence[tuple[Image.Image, str]]) -> np.ndarray:
-        """Log pi(a|s) over the allowed actions, one row per (image, goal)."""
+    def _logprobs(self, samples: Sequence[tuple[Image.Image, str, Sequence[Action]]]
+                  ) -> np.ndarray:
+        """Log pi(a|s) over the allowed actions, one row per (image, goal, recent actions)."""
         batch = collate_action_batch(self.processor, self.template, samples, self.actions)
         with torch.inference_mode():
             return action_logprobs(self.model, batch.to(self.device)).double().cpu().numpy()
-
-    def _score(self, image: Image.Image, goal: str) -> Decision:
-        return self._choose(self._logprobs([(image, goal)])[0])
 
     def _choose(self, logp: np.ndarray) -> Decision:
         if self.config.temperature == 0:
@@ -89,11 +91,11 @@ class VLMPolicy(Policy):
         probabilities = dict(zip(self.actions, np.exp(logp).tolist(), strict=True))
         return Decision(action, True, probabilities, answer_text(action), self.name)
 
-    def _generate(self, image: Image.Image, goal: str) -> Decision:
+    def _generate(self, image: Image.Image, goal: str, history: Sequence[Action]) -> Decision:
         text = generate_answer(
             self.model,
             self.processor,
-            self.template.render(self.processor, goal, self.actions),
+            self.template.render(self.processor, goal, self.actions, history),
             image,
             max_new_tokens=self.config.max_new_tokens,
             min_new_tokens=self.config.min_new_tokens,

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.history import ActionHistory
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.episode_state import EpisodeState, EpisodeTracker
@@ -39,6 +40,7 @@ class Simulator(ABC):
         self._episode: Episode | None = None
         self._tracker: EpisodeTracker | None = None
         self._tilt_deg = 0.0
+        self._history = ActionHistory()
 
     # --- what a backend supplies ------------------------------------------------------
 
@@ -81,6 +83,7 @@ class Simulator(ABC):
         """Start an episode and return the first observation."""
         self._episode = episode
         self._tilt_deg = 0.0
+        self._history = ActionHistory()
         start = self._place_agent(episode)
         goal_points = episode.goal_points()
         self._tracker = EpisodeTracker(
@@ -113,6 +116,7 @@ class Simulator(ABC):
                 self._tilt_deg = min(max(tilt, -limit), limit)
             collided = self._move(act)
         tracker.record(act, self.pose, collided)
+        self._history.record(self._episode.episode_id, tracker.step - 1, act)
         return self._observation(collided)
 
     def metrics(self) -> EpisodeState:
@@ -153,16 +157,18 @@ class Simulator(ABC):
     def _observation(self, collided: bool) -> Observation:
         rgb, depth, semantic = self._render()
         assert self._episode is not None
+        step = self._running_tracker().step
         return Observation(
             rgb=rgb,
             depth=depth,
             pose=self.pose,
             collided=collided,
-            step=self._running_tracker().step,
+            step=step,
             goal_category=self._episode.object_category,
             camera_tilt_deg=self._tilt_deg,
             episode_id=self._episode.episode_id,
             semantic=semantic,
+            recent_actions=self._history.before(self._episode.episode_id, step),
         )
 
     def __enter__(self) -> Simulator:

@@ -20,6 +20,7 @@ from objnav_ros.core.types import Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import camera_info_msg, image_msg, odometry_msg, stamp
 from objnav_ros.nodes.policy_node import PolicyNode
+from objnav_ros.policy.decision import Decision, Policy
 
 pytestmark = pytest.mark.ros
 RELIABLE = QoSProfile(depth=50, reliability=QoSReliabilityPolicy.RELIABLE)
@@ -112,3 +113,26 @@ def test_frontier_plans_with_the_forward_length_the_status_carries(camera):
     assert camera.answer(wall, forward_m=0.6, hfov_deg=79.0).action in TURNS
     assert camera.policy.policy.space.forward_m == pytest.approx(0.6)
     assert math.isclose(camera.policy.settings.actions.turn_deg, 30.0)  # not carried: kept
+
+
+class Recording(Policy):
+    """Answers in a fixed order and keeps the recent actions each observation arrived with."""
+
+    ORDER = (Action.TURN_LEFT, Action.MOVE_FORWARD, Action.TURN_RIGHT)
+
+    def __init__(self):
+        super().__init__(self.ORDER)
+        self.seen = []
+
+    def _decide(self, obs):
+        self.seen.append(obs.recent_actions)
+        return Decision(self.ORDER[(len(self.seen) - 1) % 3], True, {}, "", "recording")
+
+
+def test_observations_carry_the_actions_the_node_published_in_the_episode(camera):
+    camera.policy.policy = recording = Recording()
+    depth = np.full((H, W), 2.0, np.float32)
+    for seq in (1, 2, 3):
+        camera.answers.clear()
+        camera.answer(depth, hfov_deg=79.0, seq=seq)
+    assert recording.seen == [(), (Action.TURN_LEFT,), (Action.TURN_LEFT, Action.MOVE_FORWARD)]

@@ -16,7 +16,7 @@ HABITAT = action_space("habitat").actions
 
 
 def _scores(model, processor):
-    samples = [(frame(s).rgb, goal) for s, goal in [(3, "bed"), (4, "toilet")]]
+    samples = [(frame(s).rgb, goal, ()) for s, goal in [(3, "bed"), (4, "toilet")]]
     batch = collate_action_batch(processor, PromptTemplate.load(), samples, HABITAT)
     with torch.no_grad():
         return action_logprobs(model, batch)

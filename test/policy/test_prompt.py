@@ -43,3 +43,12 @@ def test_render_uses_chat_template_with_image(loaded_qwen):
     assert text.startswith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
                            "<|im_start|>user\n<|vision_start|><|image_pad|><|vision_end|>")
     assert text.endswith("<|im_end|>\n<|im_start|>assistant\n")
+
+
+def test_history_placeholder_lists_recent_actions_or_none():
+    template = PromptTemplate("Find the $goal. Recent actions: $history.")
+    assert template.user_text("bed", SEED) == "Find the bed. Recent actions: none."
+    assert template.user_text("bed", SEED, (Action.TURN_LEFT, Action.MOVE_FORWARD)) == \
+        "Find the bed. Recent actions: turn left, move forward."
+    assert "oldest first: turn right." in PromptTemplate.load().user_text(
+        "bed", SEED, (Action.TURN_RIGHT,))

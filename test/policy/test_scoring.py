@@ -35,7 +35,7 @@ def reference_logprobs(loaded, image, goal, actions):
 def test_matches_per_action_reference(request, loaded_name, actions):
     loaded = request.getfixturevalue(loaded_name)
     obs = frame(1, "tv monitor")
-    samples = [(obs.rgb, obs.goal_category)]
+    samples = [(obs.rgb, obs.goal_category, ())]
     batch = collate_action_batch(loaded.processor, TEMPLATE, samples, actions)
     with torch.no_grad():
         logp = action_logprobs(loaded.model, batch)
@@ -46,7 +46,7 @@ def test_matches_per_action_reference(request, loaded_name, actions):
 
 
 def test_lm_head_runs_only_at_answer_positions(loaded_qwen):
-    samples = [(frame(s).rgb, goal) for s, goal in [(0, "bed"), (1, "potted plant")]]
+    samples = [(frame(s).rgb, goal, ()) for s, goal in [(0, "bed"), (1, "potted plant")]]
     batch = collate_action_batch(loaded_qwen.processor, TEMPLATE, samples, HABITAT)
     _, tails = candidate_tails(loaded_qwen.processor.tokenizer, HABITAT)
     shapes = []
@@ -62,7 +62,8 @@ def test_lm_head_runs_only_at_answer_positions(loaded_qwen):
 
 
 def test_batch_rows_are_independent(loaded_trained):
-    samples = [(frame(s).rgb, goal) for s, goal in [(0, "bed"), (1, "tv monitor"), (2, "sofa")]]
+    samples = [(frame(s).rgb, goal, history) for s, goal, history in [
+        (0, "bed", ()), (1, "tv monitor", (Action.TURN_LEFT,)), (2, "sofa", ())]]
     with torch.no_grad():
         together = action_logprobs(
             loaded_trained.model,
@@ -77,18 +78,19 @@ def test_batch_rows_are_independent(loaded_trained):
 
 
 def test_batch_helpers(loaded_trained):
-    batch = collate_action_batch(loaded_trained.processor, TEMPLATE, [(frame().rgb, "bed")], SEED)
+    batch = collate_action_batch(loaded_trained.processor, TEMPLATE, [(frame().rgb, "bed", ())],
+                                 SEED)
     assert batch.index(Action.TURN_RIGHT) == 2
     assert batch.to("cpu").input_ids.equal(batch.input_ids)
     with pytest.raises(ValueError, match="^actions"):
-        collate_action_batch(loaded_trained.processor, TEMPLATE, [(frame().rgb, "bed")], [])
+        collate_action_batch(loaded_trained.processor, TEMPLATE, [(frame().rgb, "bed", ())], [])
 
 
 def test_gradients_reach_lora_only(tiny_trained):
     loaded = load_model(VLMPolicyConfig(model_path=str(tiny_trained)))
     model, processor = attach_lora(loaded.model), loaded.processor
     model.train()
-    samples = [(frame(s).rgb, "chair") for s in range(2)]
+    samples = [(frame(s).rgb, "chair", ()) for s in range(2)]
     batch = collate_action_batch(processor, TEMPLATE, samples, SEED)
     logp = action_logprobs(model, batch)
     expert = torch.tensor([batch.index(Action.MOVE_FORWARD), batch.index(Action.TURN_LEFT)])

@@ -83,3 +83,16 @@ def test_from_config_and_custom_prompt(tiny_trained, tmp_path):
     policy.reset()
     assert policy.select_action(frame()).valid
     assert policy.template.user_text("bed", SEED).startswith("Go to the bed")
+
+
+def test_recent_actions_reach_the_prompt(loaded_trained, tiny_trained):
+    policy = _policy(loaded_trained, tiny_trained)
+    obs = frame()
+    turned = replace(obs, step=2, recent_actions=(Action.TURN_LEFT, Action.TURN_LEFT))
+    first, again, after_turns = (policy.select_action(o).probabilities
+                                 for o in (obs, obs, turned))
+    assert first == again
+    assert first != after_turns
+    batched = policy.select_actions([turned, obs])
+    for decision, alone in zip(batched, (after_turns, first), strict=True):
+        assert decision.probabilities == pytest.approx(alone, abs=1e-5)

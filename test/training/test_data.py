@@ -51,3 +51,17 @@ def test_collator_packs_samples_with_their_rows(tiny_model):
     assert batch.index.tolist() == [2, 0]
     assert batch.label.tolist() == [1, 1] and not batch.supervised.any()
     assert batch.inputs.input_ids.shape[0] == 2
+
+
+def test_items_carry_the_actions_taken_before_them_in_their_episode():
+    transitions = [
+        step(0, Action.TURN_LEFT, POSE, POSE),
+        step(1, Action.MOVE_FORWARD, POSE, POSE, expert_action=Action.TURN_RIGHT),
+        step(2, Action.STOP, POSE, POSE),  # skipped as a sample, still taken before step 3
+        step(3, Action.TURN_RIGHT, POSE, POSE),
+        dataclasses.replace(step(0, Action.MOVE_FORWARD, POSE, POSE), episode_id="next"),
+    ]
+    data = TransitionDataset(transitions, SEED_SPACE.actions, use_expert_labels=True)
+    assert [s["history"] for s in data] == [
+        (), (Action.TURN_LEFT,),  # the action taken, not the DAgger label
+        (Action.TURN_LEFT, Action.MOVE_FORWARD, Action.STOP), ()]

@@ -21,7 +21,8 @@ def test_value_of_the_prompt_features_of_the_scoring_pass(tiny_model):
     loaded = load_model(VLMPolicyConfig(model_path=str(tiny_model)))
     hidden = LastHiddenState(loaded.model)
     batch = collate_action_batch(loaded.processor, PromptTemplate.load(),
-                                 [(FRAME, "chair"), (FRAME + 80, "sofa")], SEED_SPACE.actions)
+                                 [(FRAME, "chair", ()), (FRAME + 80, "sofa", ())],
+                                 SEED_SPACE.actions)
     action_logprobs(loaded.model, batch)
     size = loaded.model.config.text_config.hidden_size
     assert hidden.value.shape == (*batch.input_ids.shape, size)
