@@ -12,17 +12,17 @@ its settings are unchanged; ``--redo STAGE`` runs it again):
    shortest-path expert's episodes and the base policy's own (sampled) episodes, as bags;
 3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with
    the expert's relabels (DAgger);
-4. ``train``: ``objnav-train`` from the frozen base for every weighting x training seed, on
-   the same bags (``awr_dagger`` adds the mined windows);
+4. ``train``: ``objnav-train`` from the frozen base for every variant x training seed, on
+   the same bags (``awr_dagger`` adds the mined windows; ``awr_merger``, not in the default
+   list, also adapts the vision merger); a run whose inputs did not change is kept;
 5. ``evaluate``: every adapter, the frozen base, random and frontier on the same held-out
-   episodes (houses no training stage used);
+   episodes (houses no training stage used); a policy evaluated earlier is kept;
 6. ``report``: ``OUT/report/README.md`` with table, intervals, charts, curves and maps.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import subprocess
@@ -33,9 +33,12 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from objnav_ros.core.dds import loopback_env
+from objnav_ros.core.fingerprint import settings_hash, tree_fingerprint
 
 STAGES = ("base", "collect", "mine", "train", "evaluate", "report")
-WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed")
+WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed", "awr_merger")
+"""Training variants: objnav-train's weightings; awr_dagger adds the mined relabels, awr_merger
+puts LoRA on the vision merger too."""
 DEFAULT_BASE_DIR = Path("out/base-model")
 
 
@@ -53,7 +56,7 @@ class ExperimentConfig:
     mine_episodes: int = 8
     eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
     eval_episodes: int = 20  # per evaluation house
-    weightings: tuple[str, ...] = WEIGHTINGS
+    weightings: tuple[str, ...] = WEIGHTINGS[:4]
     seeds: tuple[int, ...] = (0, 1, 2)
     train_steps: int = 200
     batch_size: int = 32
@@ -102,10 +105,6 @@ DEMO = replace(
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
 
 
-def settings_hash(value: object) -> str:
-    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
 class Runner:
     """Runs the stages in order; each leaves ``OUT/stages/<stage>.json`` when it finished."""
 
@@ -113,6 +112,7 @@ class Runner:
                  redo: tuple[str, ...] = (), quiet: bool = False,
                  stop_after: str = STAGES[-1]) -> None:
         self.config, self.out, self.quiet, self.redo = config, out, quiet, set(redo)
+        self.forced = set(redo)  # asked for: runs and evaluations done earlier are not kept
         self.last = STAGES.index(stop_after)
         self.model = model or str(base_dir)
         self.command = "objnav-experiment " + " ".join(sys.argv[1:])
@@ -214,27 +214,42 @@ class Runner:
                       *(["--quiet"] if self.quiet else []))
 
     def train(self) -> None:
+        """Every variant x seed; a run whose inputs (bags, base, arguments) are the same is kept."""
+        from objnav_ros.policy.adapter_record import RECORD, model_fingerprint
+
         c = self.config
         bags = [str(self.out / "bags" / "expert"), str(self.out / "bags" / "policy")]
-        for weighting in c.weightings:
+        base = model_fingerprint(self.model)
+        for variant in c.weightings:
             for seed in c.seeds:
-                data = bags + ([str(self.out / "mined")] if weighting == "awr_dagger" else [])
-                self.tool("objnav_training.train_cli", "--bags", *data, "--model", self.model,
-                          "--out", str(self.out / "train" / f"{weighting}_s{seed}"),
-                          "--weighting", "awr" if weighting == "awr_dagger" else weighting,
-                          "--seed", str(seed), "--steps", str(c.train_steps),
-                          "--batch-size", str(c.batch_size), "--accumulate", "1",
-                          "--lr", str(c.lr), "--lora-r", str(c.lora_r),
-                          "--lora-alpha", str(2 * c.lora_r), "--lora-targets", *c.lora_targets,
-                          "--actions", c.action_preset, "--num-workers", "0",
-                          "--checkpoint-every", str(c.train_steps),
-                          *(["--accelerator", "gpu"] if c.device.startswith("cuda") else []),
+                data = bags + ([str(self.out / "mined")] if variant == "awr_dagger" else [])
+                run = self.out / "train" / f"{variant}_s{seed}"
+                args = ["--bags", *data, "--model", self.model, "--out", str(run),
+                        "--weighting", variant if variant in ("bc", "batch_softmax_seed")
+                        else "awr", *(["--lora-vision-merger"] if variant == "awr_merger" else []),
+                        "--seed", str(seed), "--steps", str(c.train_steps),
+                        "--batch-size", str(c.batch_size), "--accumulate", "1",
+                        "--lr", str(c.lr), "--lora-r", str(c.lora_r),
+                        "--lora-alpha", str(2 * c.lora_r), "--lora-targets", *c.lora_targets,
+                        "--actions", c.action_preset, "--num-workers", "0",
+                        "--checkpoint-every", str(c.train_steps),
+                        *(["--accelerator", "gpu"] if c.device.startswith("cuda") else [])]
+                key = settings_hash([args, base, tree_fingerprint(data)])
+                marker = run / "run.json"
+                if ("train" not in self.forced and marker.is_file()
+                        and json.loads(marker.read_text()).get("key") == key
+                        and (run / "adapter" / RECORD).is_file()):
+                    self.say(f"{run.name}: trained earlier on the same inputs, kept")
+                    continue
+                self.tool("objnav_training.train_cli", *args,
                           *(["--no-progress-bar"] if self.quiet else []))
+                marker.write_text(json.dumps({"key": key}))
 
     def evaluate(self) -> None:
         from objnav_training.experiment_run import evaluate_experiment
 
-        evaluate_experiment(self.config, self.out, self.model, progress=not self.quiet)
+        evaluate_experiment(self.config, self.out, self.model, progress=not self.quiet,
+                            keep="evaluate" not in self.forced)
 
     def report(self) -> None:
         from objnav_training.experiment_report import write_report
@@ -269,6 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--width", type=int, help="camera width (default: the preset's)")
     parser.add_argument("--height", type=int, help="camera height (default: the preset's)")
     parser.add_argument("--lr", type=float, help="LoRA learning rate (default: the preset's)")
+    parser.add_argument("--weightings", nargs="+", choices=WEIGHTINGS,
+                        help="training variants (default: the preset's); runs and evaluations "
+                             "done earlier on the same inputs are kept")
     parser.add_argument("--redo", nargs="*", choices=STAGES, default=[],
                         help="run these stages again (and everything after them)")
     parser.add_argument("--stop-after", choices=STAGES, default="report",
@@ -276,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     overrides = {k: v for k, v in (("width", args.width), ("height", args.height),
-                                   ("lr", args.lr)) if v is not None}
+                                   ("lr", args.lr), ("weightings", args.weightings and
+                                                     tuple(args.weightings))) if v}
     try:
         config = replace(PRESETS[args.preset], device=args.device, **overrides)
     except ValueError as err:

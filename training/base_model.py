@@ -6,8 +6,10 @@ stages on frames of generated houses (:mod:`objnav_training.base_data`):
 1. vision-language: all weights learn to answer ``Where is the <goal>?`` from ground truth
    (:mod:`objnav_training.captions`), the VQA a real VLM brings;
 2. behaviour cloning: the navigation prompt's action (score mode, as the policy decides) on the
-   expert's own paths -- frames where the goal is visible weighted up -- while the caption
-   loss continues so the vision is kept.
+   expert's own paths -- frames where the goal is visible weighted up -- and, with
+   ``off_path_weight``, on the exploring rollouts (random actions in the history, the
+   expert's correction as label: the history alone no longer predicts the action), while the
+   caption loss continues so the vision is kept.
 
 The result is an ordinary Hugging Face folder (``policy:=vlm model_path:=...`` loads it with the
 code that loads the 3B model) with ``base_model.json``: settings, data, held-out metrics.
@@ -58,6 +60,7 @@ class BaseModelConfig:
     lr: float = 1e-3
     warmup_steps: int = 100
     visible_weight: float = 3.0  # BC weight of frames where the goal is visible
+    off_path_weight: float = 0.0  # BC weight of the exploring rollouts' frames (0: path only)
     region_weight: float = 1.0  # dense loss: goal categories in each image token's region
     seed: int = 0
     log_every: int = 25
@@ -69,7 +72,7 @@ class BaseModelConfig:
         for name in ("batch_size", "log_every"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
-        for name in ("vl_steps", "bc_steps", "warmup_steps"):
+        for name in ("vl_steps", "bc_steps", "warmup_steps", "off_path_weight"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name}: must be >= 0, got {getattr(self, name)}")
         if not (math.isfinite(self.lr) and self.lr > 0):
@@ -205,6 +208,14 @@ def _metrics(model, processor, template, frames: FrameSet, actions, rng) -> dict
     return result
 
 
+def bc_sampling(frames: FrameSet, config: BaseModelConfig) -> tuple[np.ndarray, np.ndarray]:
+    """The frames behaviour cloning draws from, and their probabilities."""
+    rows = np.flatnonzero(frames.on_path | (config.off_path_weight > 0))
+    weights = np.where(frames.goal_visible[rows], config.visible_weight, 1.0) * np.where(
+        frames.on_path[rows], 1.0, config.off_path_weight)
+    return rows, weights / weights.sum()
+
+
 def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
     """Build (or reuse, when ``out_dir`` holds the same build) the base model; return its folder."""
     out = Path(config.out_dir)
@@ -235,9 +246,7 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
     total = config.vl_steps + config.bc_steps
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: _schedule(s, total, config))
     vision = list(model.model.visual.parameters())
-    path_rows = np.flatnonzero(train_set.on_path)
-    weights = np.where(train_set.goal_visible[path_rows], config.visible_weight, 1.0)
-    weights = weights / weights.sum()
+    bc_rows, weights = bc_sampling(train_set, config)
     seen = np.array([c != NOT_VISIBLE for c in train_set.caption])
     # Half the caption questions are about a goal in view (most frames show none).
     caption_p = np.where(seen, 0.5 / max(1, seen.sum()), 0.5 / max(1, (~seen).sum()))
@@ -253,7 +262,7 @@ def train_base_model(config: BaseModelConfig, progress: bool = True) -> Path:
         loss = caption_loss + config.region_weight * region_loss
         action_loss = torch.tensor(float("nan"))
         if step >= config.vl_steps:
-            rows = rng.choice(path_rows, size=config.batch_size, p=weights)
+            rows = rng.choice(bc_rows, size=config.batch_size, p=weights)
             inputs = collate_action_batch(processor, template, [
                 (train_set.rgb[i], train_set.goal[i], train_set.history[i]) for i in rows],
                 actions)

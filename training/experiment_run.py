@@ -2,11 +2,15 @@
 
 Writes ``OUT/eval/episodes.json`` (one row per policy and episode), ``OUT/eval/epa.json``
 (expert-path accuracy with the real and a blank image) and trajectory maps of the first
-episodes of each house for the frozen base and every AWR adapter.
+episodes of each house for every policy. Each policy's results are also kept in
+``OUT/eval/policies/<name>.json`` with a key of everything that shaped them (episodes, policy
+settings, base model and adapter weights): a policy whose key is unchanged is not run again.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -14,6 +18,8 @@ from pathlib import Path
 from objnav_training.experiment_eval import EvalSetup, evaluate_policies
 
 from objnav_ros.core.actions import PRESETS
+from objnav_ros.core.fingerprint import settings_hash
+from objnav_ros.policy.adapter_record import model_fingerprint
 from objnav_ros.policy.factory import PolicySettings
 from objnav_ros.sim.scene_source import SceneSource
 
@@ -51,19 +57,47 @@ def check_held_out(setup: EvalSetup, config) -> None:
         raise ValueError(f"eval_houses: {sorted(overlap)} were used in training")
 
 
-def evaluate_experiment(config, out: Path, model: str, progress: bool = True) -> Path:
-    """Run the evaluation stage; returns the episodes file."""
+def policy_key(setup: EvalSetup, settings: PolicySettings) -> str:
+    """What shaped a policy's results: the episodes, its settings, the weights it loads."""
+    weights = []
+    if settings.kind == "vlm":
+        weights.append(model_fingerprint(settings.model_path))
+        if settings.adapter_path:
+            adapter = Path(settings.adapter_path) / "adapter_model.safetensors"
+            weights.append(hashlib.sha256(adapter.read_bytes()).hexdigest())
+    return settings_hash([dataclasses.asdict(setup), dataclasses.asdict(settings), weights,
+                          MAPS_PER_HOUSE])
+
+
+def evaluate_experiment(config, out: Path, model: str, progress: bool = True,
+                        keep: bool = True) -> Path:
+    """Run the evaluation stage; ``keep``: policies evaluated earlier on the same key are kept."""
     setup = eval_setup(config, out)
     check_held_out(setup, config)
     maps = out / "eval" / "maps"
+    kept = out / "eval" / "policies"
     maps.mkdir(parents=True, exist_ok=True)
+    kept.mkdir(parents=True, exist_ok=True)
+    named = named_policies(config, out, model)
+    keys = {name: policy_key(setup, settings) for name, settings in named.items()}
+
+    def earlier(name: str) -> dict | None:
+        path = kept / f"{name}.json"
+        record = json.loads(path.read_text()) if path.is_file() else {}
+        return record if record.get("key") == keys[name] else None
+
     firsts = [f"{h}_{i}" for h in config.eval_houses for i in range(MAPS_PER_HOUSE)]
-    results = evaluate_policies(setup, named_policies(config, out, model), maps, firsts,
-                                progress)
-    rows = [row for evaluation in results.values() for row in evaluation.rows()]
-    epa = {name: {"epa": e.epa.percent, "steps": e.epa.total,
-                  "epa_blank": e.epa_blank.percent if e.epa_blank else None}
-           for name, e in results.items() if e.epa is not None}
+    todo = {name: settings for name, settings in named.items()
+            if not keep or earlier(name) is None}
+    for name, e in evaluate_policies(setup, todo, maps, firsts, progress).items():
+        epa = None if e.epa is None else {
+            "epa": e.epa.percent, "steps": e.epa.total,
+            "epa_blank": e.epa_blank.percent if e.epa_blank else None}
+        (kept / f"{name}.json").write_text(json.dumps(
+            {"key": keys[name], "rows": e.rows(), "epa": epa}, indent=1))
+    records = {name: earlier(name) for name in named}
+    rows = [row for record in records.values() for row in record["rows"]]
+    epa = {name: record["epa"] for name, record in records.items() if record["epa"]}
     (out / "eval" / "episodes.json").write_text(json.dumps(rows, indent=1))
     (out / "eval" / "epa.json").write_text(json.dumps(epa, indent=2))
     return out / "eval" / "episodes.json"

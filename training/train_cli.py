@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     add("--lora-dropout", type=float, default=lora.dropout, help="LoRA dropout")
     add("--lora-targets", nargs="+", default=list(lora.target_modules),
         help="language-model modules that get LoRA")
+    add("--lora-vision-merger", action="store_true",
+        help="also put LoRA on the vision merger's two linear layers")
     add("--init-adapter", default="", help="continue from this adapter (e.g. a DAgger round)")
     add("--num-workers", type=int, default=defaults.num_workers, help="DataLoader processes")
     add("--seed", type=int, default=defaults.seed, help="random seed")
@@ -102,7 +104,7 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
         prompt_file=args.prompt_file,
         dtype=args.dtype,
         lora=LoraSettings(args.lora_r, args.lora_alpha, args.lora_dropout,
-                          tuple(args.lora_targets)),
+                          tuple(args.lora_targets), args.lora_vision_merger),
         init_adapter=args.init_adapter,
         awr=AWRConfig(args.weighting, args.beta, args.w_max, args.advantage_norm,
                       args.value_coef, args.entropy_coef, args.l2_coef),

@@ -70,12 +70,17 @@ class VLMPolicyConfig:
 
 @dataclass(frozen=True)
 class LoraSettings:
-    """LoRA on the language model only (vision tower frozen); defaults follow the seed run."""
+    """LoRA on the language model (defaults follow the seed run), optionally the vision merger.
+
+    The vision tower's blocks stay frozen; ``vision_merger`` also adapts the two linear layers
+    that project its patches into the language model.
+    """
 
     r: int = 8
     alpha: int = 16
     dropout: float = 0.05
     target_modules: tuple[str, ...] = ("q_proj", "v_proj")
+    vision_merger: bool = False
 
     def __post_init__(self) -> None:
         if self.r < 1:

@@ -1,4 +1,4 @@
-"""Attach a fresh LoRA adapter to the language model of a Qwen2.5-VL model (for training)."""
+"""Attach a fresh LoRA adapter to a Qwen2.5-VL model's language model (for training)."""
 
 from __future__ import annotations
 
@@ -6,15 +6,17 @@ from objnav_ros.policy.config import LoraSettings
 
 DEFAULT_LORA = LoraSettings()
 LANGUAGE_LAYERS = r"model\.language_model\.layers\.\d+\.\w+\."
+VISION_MERGER = r"model\.visual\.merger\.mlp\.[02]"  # Linear, GELU, Linear
 
 
 def lora_target_pattern(settings: LoraSettings) -> str:
-    """Regex (peft full-match) selecting the target modules of the language model only."""
-    return LANGUAGE_LAYERS + "(" + "|".join(settings.target_modules) + ")"
+    """Regex (peft full-match): the language model's target modules (and the merger's linears)."""
+    language = LANGUAGE_LAYERS + "(" + "|".join(settings.target_modules) + ")"
+    return f"{language}|{VISION_MERGER}" if settings.vision_merger else language
 
 
 def attach_lora(model, settings: LoraSettings = DEFAULT_LORA):
-    """Wrap ``model`` in a trainable peft LoRA adapter; the rest (vision tower too) is frozen."""
+    """Wrap ``model`` in a trainable peft LoRA adapter; everything else is frozen."""
     from peft import LoraConfig, get_peft_model
 
     config = LoraConfig(

@@ -66,3 +66,22 @@ def test_trainable_reload(saved_adapter, tiny_trained):
     model = load_model(config, adapter_trainable=True).model
     trainable = [n for n, p in model.named_parameters() if p.requires_grad]
     assert trainable and all("lora_" in n for n in trainable)
+
+
+def test_vision_merger_option_adapts_the_merger_linears_and_reloads(tiny_trained, tmp_path):
+    loaded = load_model(VLMPolicyConfig(model_path=str(tiny_trained)))
+    model = attach_lora(loaded.model, LoraSettings(r=4, vision_merger=True))
+    adapted = {n.rsplit(".lora_", 1)[0] for n, p in model.named_parameters() if p.requires_grad}
+    assert {n for n in adapted if "visual" in n} == {
+        "base_model.model.model.visual.merger.mlp.0", "base_model.model.model.visual.merger.mlp.2"}
+    assert not any(".blocks." in n for n in adapted)  # the tower itself stays frozen
+    with torch.no_grad():
+        for name, weight in model.named_parameters():
+            if "merger" in name and "lora_B" in name:
+                weight.normal_(0, 0.5)
+    model.eval()
+    before = _scores(model, loaded.processor)
+    model.save_pretrained(tmp_path / "lora")
+    reloaded = load_model(VLMPolicyConfig(model_path=str(tiny_trained),
+                                          adapter_path=str(tmp_path / "lora")))
+    assert torch.allclose(_scores(reloaded.model, reloaded.processor), before, atol=1e-5)

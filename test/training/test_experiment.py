@@ -26,6 +26,8 @@ from objnav_ros.sim import EmbeddedSimulator
 from objnav_ros.sim.scene_source import SceneSource
 
 ROOT = Path(__file__).resolve().parents[2]
+# The smoke run (three runs of the command) is set up by the first test that uses it.
+pytestmark = pytest.mark.timeout(1800)
 
 
 @pytest.mark.parametrize("preset", sorted(PRESETS))
@@ -107,23 +109,28 @@ def smoke_run(tmp_path_factory):
                                timeout=900)
         again = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,
                                timeout=300)
+        kept = {p.name: p.stat().st_mtime_ns for p in (out / "eval" / "policies").iterdir()}
+        (out / "report" / "report.json").rename(out / "report" / "first.json")
+        more = subprocess.run([*command, "--weightings", "bc", "awr_merger"], env=env, cwd=ROOT,
+                              capture_output=True, text=True, timeout=600)
     finally:
         POOL.release(domain)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    return out, first, again
+    return out, first, again, (more, kept)
 
 
 def test_smoke_experiment_reports_every_policy_on_the_same_episodes(smoke_run):
-    out, _, _ = smoke_run
+    out, _, _, _ = smoke_run
     config = PRESETS["smoke"]
-    rows = json.loads((out / "eval" / "episodes.json").read_text())
+    rows = [row for name in ("frozen", "random", "frontier", "bc_s0", "awr_dagger_s0")
+            for row in json.loads((out / "eval" / "policies" / f"{name}.json").read_text())["rows"]]
     names = {"frozen", "random", "frontier", "bc_s0", "awr_dagger_s0"}
     assert {r["policy"] for r in rows} == names
     keys = {name: sorted((r["house"], r["episode_id"]) for r in rows if r["policy"] == name)
             for name in names}
     assert len({tuple(k) for k in keys.values()}) == 1  # the same episodes for every policy
     assert len(keys["frozen"]) == len(config.eval_houses) * config.eval_episodes
-    report = json.loads((out / "report" / "report.json").read_text())
+    report = json.loads((out / "report" / "first.json").read_text())
     assert set(report["policies"]) == names
     assert set(report["weightings"]) == {"bc", "awr_dagger"}
     for file in ("README.md", "sr.png", "curves.png", "policies.csv"):
@@ -133,13 +140,27 @@ def test_smoke_experiment_reports_every_policy_on_the_same_episodes(smoke_run):
 
 
 def test_smoke_experiment_resumes_without_redoing_finished_stages(smoke_run):
-    _, _, again = smoke_run
+    _, _, again, _ = smoke_run
     assert again.returncode == 0, again.stderr[-2000:]
     assert again.stdout.count("done earlier, skipped") == 6
 
 
+def test_another_variant_trains_and_evaluates_only_what_is_new(smoke_run):
+    out, _, _, (more, kept) = smoke_run
+    assert more.returncode == 0, more.stdout[-3000:] + more.stderr[-3000:]
+    assert "bc_s0: trained earlier on the same inputs, kept" in more.stdout
+    assert more.stdout.count("objnav_training.train_cli") == 1  # awr_merger_s0 only
+    policies = out / "eval" / "policies"
+    assert {p.name: p.stat().st_mtime_ns for p in policies.iterdir() if p.name in kept} == kept
+    config = json.loads((out / "train" / "awr_merger_s0" / "adapter" / "adapter_config.json")
+                        .read_text())
+    assert "merger" in config["target_modules"]
+    report = json.loads((out / "report" / "report.json").read_text())
+    assert set(report["policies"]) == {"frozen", "random", "frontier", "bc_s0", "awr_merger_s0"}
+
+
 def test_bench_prints_the_headline_as_one_json_line(smoke_run):
-    out, _, _ = smoke_run
+    out, _, _, _ = smoke_run
     result = subprocess.run([sys.executable, str(ROOT / "bench" / "experiment.py"), "--quick",
                              "--run", str(out)], capture_output=True, text=True, timeout=60)
     line = json.loads(result.stdout.strip().splitlines()[-1])
@@ -150,7 +171,7 @@ def test_bench_prints_the_headline_as_one_json_line(smoke_run):
 
 
 def test_adapter_records_its_training_and_a_mismatch_is_refused(smoke_run):
-    out, _, _ = smoke_run
+    out, _, _, _ = smoke_run
     adapter = out / "train" / "bc_s0" / "adapter"
     record = json.loads((adapter / RECORD).read_text())
     model = out / "base-model"
