@@ -1,5 +1,6 @@
 """objnav-experiment: held-out houses, statistics, batched rollouts and a smoke run end to end."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
 from objnav_training.evaluate import expert_path_accuracy
 from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.experiment_eval import EvalSetup, evaluate_policies
 from objnav_training.experiment_run import eval_setup
 from objnav_training.stats import paired_bootstrap, wilson
 
@@ -22,6 +24,7 @@ from objnav_ros.policy.adapter_record import RECORD, check_record
 from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.policy.loader import ModelLoadError
+from objnav_ros.policy.random_policy import RandomPolicy
 from objnav_ros.sim import EmbeddedSimulator
 from objnav_ros.sim.scene_source import SceneSource
 
@@ -92,6 +95,43 @@ def test_batched_path_accuracy_equals_the_sequential_one(seed_sim):
     assert batched_path_accuracy(policy, steps, batch=7) == expert_path_accuracy(policy, steps)
     grey = blank(steps[0][0])
     assert grey.rgb.shape == steps[0][0].rgb.shape and np.all(grey.rgb == 128)
+
+
+def fingerprint(results) -> str:
+    """Digest of every field of every result, trajectories included (floats to 1e-6)."""
+    rows = [(r.episode_id, r.success, r.steps, r.decisions, r.valid, r.collisions, r.stuck,
+             r.oscillation, *(round(v, 6) for v in (r.spl, r.path_length, r.final_distance)),
+             [(round(p.x, 6), round(p.y, 6), round(p.yaw, 6), c) for p, c in r.trajectory])
+            for r in results]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+# Results of the evaluation before the episode loops became one (sim/runner.py): seeded
+# random and expert policies must keep giving exactly these.
+PINNED = {
+    ("seed", 3): {"random": "49a58cde803b53f4", "expert": "e1fc4724bace9345",
+                  "random one at a time": "3c0c5db9d403f081"},
+    ("habitat", 5): {"random": "aba39c7bd34c3969", "expert": "e614c629b3b2bf8f",
+                     "random one at a time": "95688b8e67e7dfca"},
+}
+
+
+@pytest.mark.parametrize(("preset", "house"), sorted(PINNED))
+def test_evaluation_results_stay_those_pinned_for_seeded_policies(preset, house,
+                                                                  tmp_path_factory):
+    setup = EvalSetup(house_seeds=(house,), episodes_per_house=3, width=32, height=24,
+                      max_steps=40, action_preset=preset,
+                      cache_dir=str(tmp_path_factory.getbasetemp() / "houses"))
+    space = ACTION_PRESETS[preset]
+    named = {kind: PolicySettings(kind=kind, actions=space) for kind in ("random", "expert")}
+    found = {name: fingerprint(e.results)
+             for name, e in evaluate_policies(setup, named, progress=False).items()}
+    source = setup.source(house)
+    with EmbeddedSimulator(source.scene_path(), setup.sim_config(house)) as sim:
+        episodes = source.load_episodes(sim.config, sim.random_episode)
+        found["random one at a time"] = fingerprint(
+            closed_loop(RandomPolicy(space.actions, 7), sim, episodes))
+    assert found == PINNED[preset, house]
 
 
 @pytest.fixture(scope="module")
