@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation
-from objnav_ros.monitor import Monitor, StepRecord, Verdict
+from objnav_ros.monitor import Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.sim import Episode, Simulator
 from objnav_ros.sim.episode_state import EpisodeState
 from objnav_ros.sim.expert import expert_action
+from objnav_ros.sim.runner import EpisodeRunner, run_episodes
 
 
 @dataclass(frozen=True)
@@ -37,26 +38,19 @@ class Rollout:
 
 
 def rollout(policy: Policy, sim: Simulator, episode: Episode, monitor: Monitor) -> Rollout:
-    """Let ``policy`` drive ``episode``; like ``objnav_training.evaluate_sim.run_episode``.
+    """Let ``policy`` drive ``episode`` (:mod:`objnav_ros.sim.runner`), ``monitor`` judging.
 
     Without STOP in the action space the simulator ends the episode on arrival.
     """
-    obs = sim.reset(episode)
-    policy.reset()
-    monitor.reset()
     frames: list[Frame] = []
-    verdicts: list[Verdict] = []
-    state = sim.metrics()
-    while not state.done:
-        decision = policy.select_action(obs)
-        frames.append(Frame(obs, state, decision))
-        before = sim.pose
-        obs = sim.step(decision.action)
-        state = sim.metrics()
-        verdicts += monitor.update(StepRecord(
-            obs.step, float(obs.step), decision.action, before, obs.pose, obs.collided,
-            sim.config.action_space.forward_m))
-    frames.append(Frame(obs, state))
+
+    def keep(runner: EpisodeRunner, decision: Decision) -> None:
+        frames.append(Frame(runner.obs, runner.state, decision))
+
+    runner = EpisodeRunner(sim)
+    for _ in run_episodes([runner], [policy], [episode], on_decision=keep):
+        frames.append(Frame(runner.obs, runner.state))
+    verdicts = monitor.judge(runner.steps, sim.config.action_space.forward_m)
     return Rollout(episode, tuple(frames), tuple(verdicts))
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from objnav_ros.core.actions import Action
 from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor.collision import CollisionConfig, CollisionDetector
 from objnav_ros.monitor.oscillation import OscillationConfig, OscillationDetector
 from objnav_ros.monitor.records import KINDS, STUCK, StepRecord, Verdict
@@ -41,6 +45,16 @@ class MonitorConfig:
     def from_params(cls, values: dict) -> MonitorConfig:
         """Build from ``{'stuck.forward_allowance': 8, ...}``; missing keys keep defaults."""
         return cls(**{name: from_params(kind, name, values) for name, kind in _SECTIONS})
+
+
+class Executed(Protocol):
+    """A step as an in-process episode loop records it (:class:`objnav_ros.sim.runner.Step`)."""
+
+    step: int
+    action: Action
+    pose_before: Pose2D
+    pose: Pose2D
+    collided: bool
 
 
 class Monitor:
@@ -90,6 +104,12 @@ class Monitor:
             self.counts[verdict.kind] += 1
             self.totals[verdict.kind] += 1
         return verdicts
+
+    def judge(self, steps: Iterable[Executed], forward_m: float) -> list[Verdict]:
+        """Verdicts on a whole episode run in-process (its step number is the clock)."""
+        self.reset()
+        return [verdict for s in steps for verdict in self.update(StepRecord(
+            s.step, float(s.step), s.action, s.pose_before, s.pose, s.collided, forward_m))]
 
 
 @dataclass(frozen=True)
