@@ -21,6 +21,17 @@ def test_monitor_runs_all_detectors_and_counts_per_kind():
     assert dict(monitor.totals) == {"oscillation": 1, "stuck": 1, "collision": 1}
 
 
+def test_judge_scores_a_whole_episode_on_its_step_clock_from_the_start():
+    monitor = Monitor()
+    feed(monitor, walk([F] * 6, blocked=set(range(6))))  # an earlier episode, left stuck
+    records = walk([F] * 10 + [L, R, L, R], blocked=set(range(10)), collided=True, dt=0.5)
+    verdicts = monitor.judge(records, forward_m=0.25)  # records have every field judge reads
+    assert [(v.kind, v.end_step) for v in verdicts] == [
+        ("collision", 1), ("stuck", 6), ("oscillation", 14)]
+    assert monitor.steps == 14 and dict(monitor.counts) == {
+        "oscillation": 1, "stuck": 1, "collision": 1}
+
+
 def test_configure_applies_new_settings_and_keeps_counts():
     monitor = Monitor()
     feed(monitor, walk([F, F], blocked={0, 1}, collided=True))
