@@ -1,5 +1,8 @@
 """Simulator bridge: RGB-D, camera info, odometry, TF, goal, status, /clock out; NavAction in.
 
+Episodes run through :class:`objnav_ros.sim.runner.EpisodeRunner` (the one episode loop),
+fed by the actions that arrive.
+
 With ``publish_semantic`` (and a backend that draws it) a mono8 image of per-pixel goal-category
 ids (see :func:`objnav_ros.sim.base.semantic_id`) goes out with the RGB's stamp as well.
 
@@ -32,7 +35,6 @@ from objnav_ros.core import topics
 from objnav_ros.core.actions import PRESETS, Action, action_space
 from objnav_ros.core.camera import CameraModel
 from objnav_ros.core.params import ParamSpec
-from objnav_ros.core.types import Observation
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import (
     OPTICAL_ROTATION,
@@ -50,6 +52,7 @@ from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.factory import BACKENDS, make_simulator
+from objnav_ros.sim.runner import EpisodeRunner
 from objnav_ros.sim.scene_source import SceneSource
 
 EXIT_DELAY_S = 1.0
@@ -121,15 +124,13 @@ class SimBridgeNode(Node):
         self.sim = make_simulator(p["backend"], source.scene_path(), config)
         self.episodes = source.load_episodes(config, getattr(self.sim, "random_episode", None))
         self.camera = CameraModel(config.width, config.height, config.hfov_deg)
+        self.runner = EpisodeRunner(self.sim)
         self.episode_index = 0
         self.seq = 0
         self.sim_time = 0.0
-        self.obs: Observation | None = None
         self.header = Header()
-        self.pending: Action | None = None
-        self.last_action: Action | None = None
+        self.pending: Action | None = None  # free-run: the action for the next tick
         self.rejected = 0
-        self.finished = False
 
         sensor = qos_profile_sensor_data
         reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
@@ -175,8 +176,8 @@ class SimBridgeNode(Node):
     def start_episode(self, index: int) -> None:
         self.episode_index = index
         episode = self.episodes[index]
-        self.obs = self.sim.reset(episode)
-        self.pending = self.last_action = None
+        self.runner.start(episode)
+        self.pending = None
         self.pub_goal.publish(String(data=episode.object_category))
         self.get_logger().info(
             f"episode {episode.episode_id} ({index + 1}/{len(self.episodes)}): "
@@ -185,7 +186,7 @@ class SimBridgeNode(Node):
 
     def on_reset(self, _request, response):
         self.start_episode(self.episode_index)
-        response.success, response.message = True, f"episode {self.sim.episode.episode_id} reset"
+        response.success, response.message = True, f"episode {self.runner.episode.episode_id} reset"
         return response
 
     def on_next(self, _request, response):
@@ -193,7 +194,7 @@ class SimBridgeNode(Node):
             response.success, response.message = False, "no more episodes"
             return response
         self.start_episode(self.episode_index + 1)
-        response.success, response.message = True, f"episode {self.sim.episode.episode_id}"
+        response.success, response.message = True, f"episode {self.runner.episode.episode_id}"
         return response
 
     # --- actions ---
@@ -203,20 +204,14 @@ class SimBridgeNode(Node):
                                   throttle_duration_sec=2.0)
 
     def on_action(self, msg: NavAction) -> None:
-        if self.obs is None:
-            self.reject("no episode has started yet")
-            return
         try:
             action = Action.from_id(msg.action)
         except ValueError as exc:
             self.reject(str(exc))
             return
-        if action not in self.sim.config.action_space:
-            self.reject(f"{action.name} is not allowed by action_preset "
-                        f"{self.params['action_preset']}")
-            return
-        if self.finished or self.sim.metrics().done:
-            self.reject(f"episode {self.sim.episode.episode_id} is over")
+        refusal = self.runner.refusal(action)
+        if refusal:
+            self.reject(refusal)
             return
         if not self.params["lock_step"]:
             self.pending = action
@@ -229,11 +224,10 @@ class SimBridgeNode(Node):
         self.execute(action)
 
     def on_tick(self) -> None:
-        if self.obs is None:
+        if self.runner.episode is None or self.runner.done:
             return
-        if self.finished or self.sim.metrics().done:
-            return
-        action = self.pending or (self.last_action if self.params["hold_last_action"] else None)
+        held = self.runner.last_action if self.params["hold_last_action"] else None
+        action = self.pending or held
         self.pending = None
         if action is None:
             self.advance_and_publish()
@@ -241,10 +235,9 @@ class SimBridgeNode(Node):
             self.execute(action)
 
     def execute(self, action: Action) -> None:
-        self.obs = self.sim.step(action)
-        self.last_action = action
+        self.runner.step(action)
         self.advance_and_publish()
-        state = self.sim.metrics()
+        state = self.runner.state
         if state.done:
             self.get_logger().info(
                 f"episode {state.episode_id} ended ({state.end_reason}): success={state.success} "
@@ -252,9 +245,7 @@ class SimBridgeNode(Node):
             self.episode_finished()
 
     def episode_finished(self) -> None:
-        last = self.episode_index + 1 >= len(self.episodes)
-        if last:
-            self.finished = True
+        if self.episode_index + 1 >= len(self.episodes):
             self.get_logger().info("all episodes done")
             if self.params["exit_when_done"]:
                 # Exit a moment later, so subscribers (a recorder) get the final status.
@@ -274,9 +265,9 @@ class SimBridgeNode(Node):
         self.publish_observation()
 
     def publish_observation(self) -> None:
-        if self.obs is None:  # waiting at the start gate
+        obs, header, p = self.runner.obs, self.header, self.params
+        if obs is None:  # waiting at the start gate
             return
-        obs, header, p = self.obs, self.header, self.params
         odom_header = Header(stamp=header.stamp, frame_id=p["odom_frame"])
         base = Header(stamp=header.stamp, frame_id=p["base_frame"])
         self.pub_tf.publish(TFMessage(transforms=[
@@ -294,7 +285,7 @@ class SimBridgeNode(Node):
         self.pub_status.publish(self.status_msg())
 
     def status_msg(self) -> EpisodeStatus:
-        state, space = self.sim.metrics(), self.sim.config.action_space
+        state, space = self.runner.state, self.sim.config.action_space
         return EpisodeStatus(
             header=Header(stamp=self.header.stamp, frame_id=self.params["odom_frame"]),
             observation_seq=self.seq, episode_id=state.episode_id, scene_id=state.scene_id,
@@ -304,9 +295,9 @@ class SimBridgeNode(Node):
             forward_m=space.forward_m, turn_deg=space.turn_deg, look_deg=space.look_deg)
 
     def publish_diagnostics(self) -> None:
-        if self.obs is None:
+        if self.runner.episode is None:
             return
-        state = self.sim.metrics()
+        state = self.runner.state
         level = DiagnosticStatus.WARN if self.rejected else DiagnosticStatus.OK
         status = DiagnosticStatus(
             level=level, name=f"{self.get_name()}: simulator", hardware_id=self.params["backend"],

@@ -117,6 +117,28 @@ def test_lock_step_one_observation_per_action_with_matching_sequence(rclpy_conte
     assert math.isclose(info.k[0], 32 / math.tan(math.radians(79 / 2)), rel_tol=1e-6)
 
 
+@pytest.mark.parametrize("hold", [False, True])
+def test_free_run_steps_each_tick_with_the_latest_or_the_held_action(rclpy_context, house,
+                                                                     hold):
+    node = SimBridgeNode(context=rclpy_context, parameter_overrides=params(
+        house, lock_step=False, rate_hz=50.0, hold_last_action=hold))
+    try:
+        driver = Driver(rclpy_context, node)
+        driver.spin_until(lambda: driver.status)  # ticks publish without actions
+        assert driver.status[-1].step == 0
+        driver.send(Action.TURN_LEFT, 0)
+        driver.spin_until(lambda: driver.status[-1].step >= 1)
+        ticks = driver.status[-1].observation_seq
+        driver.spin_until(lambda: driver.status[-1].observation_seq >= ticks + 5)
+        latest = driver.status[-1]
+        if hold:  # every tick repeats the action
+            assert latest.step >= 5
+        else:  # one action, one step; ticks go on
+            assert latest.step == 1 and node.runner.last_action is Action.TURN_LEFT
+    finally:
+        node.destroy_node()
+
+
 def test_statuses_carry_the_action_amounts_of_the_preset(rclpy_context, house):
     """What the monitor and the policy measure steps against (seed: 0.4 m, 15 deg)."""
     bridge = SimBridgeNode(context=rclpy_context,
@@ -193,7 +215,7 @@ def test_start_gate_waits_for_subscribers_without_blocking(rclpy_context, house)
         executor.add_node(bridge)
         for _ in range(10):  # timers run, nothing is published, no exception
             executor.spin_once(timeout_sec=0.05)
-        assert bridge.obs is None and bridge.seq == 0
+        assert bridge.runner.episode is None and bridge.seq == 0
         executor.remove_node(bridge)
         driver = Driver(rclpy_context, bridge)
         driver.spin_until(lambda: driver.status)
