@@ -8,7 +8,7 @@ true and one has arrived before (so a topic nobody publishes never blocks); set
 Each observation is answered at most once, for the sequence number its EpisodeStatus
 carried: the newest complete one of the current bridge session (a restarted or different
 bridge, or time going back, starts a new session, which is followed and logged; see
-:mod:`objnav_ros.policy.lockstep`). One whose images fail to convert waits for the bridge's
+:mod:`objnav_ros.monitor.pairing`). One whose images fail to convert waits for the bridge's
 republish.
 The action amounts and the camera model come with the stream (the run contract): each
 EpisodeStatus carries the amounts the bridge or executor executes (``action_preset`` gives only
@@ -35,13 +35,13 @@ from objnav_ros.core.camera import CameraModel
 from objnav_ros.core.history import ActionHistory
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
+from objnav_ros.monitor.pairing import Frame, LockStep, Mark
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import camera_model, frame_arrays, pose_from_odometry, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
-from objnav_ros.policy.lockstep import Frame, LockStep, Mark
 
 PARAMETERS = [
     ParamSpec("policy", "frontier", "Policy type: vlm, frontier, random or expert.",
