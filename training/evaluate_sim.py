@@ -45,21 +45,11 @@ def expert_episode(sim: Simulator, episode: Episode) -> EpisodeData:
     for i, (obs, step) in enumerate(zip(observations, runner.steps, strict=True)):
         last = i == len(observations) - 1
         transitions.append(Transition(
-            episode_id=episode.episode_id,
-            step=i,
-            goal=obs.goal_category,
-            action=step.action,
-            pose=step.pose_before,
-            next_pose=step.pose,
-            collided=step.collided,
-            done=last,
-            rgb=lambda rgb=obs.rgb: rgb,
-            depth=lambda depth=obs.depth: depth,
-            distance_to_goal=distance,
-            next_distance_to_goal=step.distance_to_goal,
-            success=last and final.success,
-            source="expert",
-        ))
+            episode_id=episode.episode_id, step=i, goal=obs.goal_category, action=step.action,
+            pose=step.pose_before, next_pose=step.pose, collided=step.collided, done=last,
+            rgb=lambda rgb=obs.rgb: rgb, depth=lambda depth=obs.depth: depth,
+            distance_to_goal=distance, next_distance_to_goal=step.distance_to_goal,
+            success=last and final.success, source="expert"))
         distance = step.distance_to_goal
     return EpisodeData(episode.episode_id, "simulator", tuple(transitions))
 

@@ -145,10 +145,6 @@ class Simulator(ABC):
         """Every pose of the current episode with its step's collided flag."""
         return tuple(self._running_tracker().trajectory)
 
-    def observe(self) -> Observation:
-        """The current observation again, without acting."""
-        return self._observation(collided=self._running_tracker().trajectory[-1][1])
-
     def _running_tracker(self) -> EpisodeTracker:
         if self._tracker is None:
             raise RuntimeError("call reset(episode) before stepping or reading metrics")
