@@ -4,8 +4,8 @@ Built from the node-graph table in objnav_ros/graphs.py (``objnav-collect`` runs
 graph with a progress bar and ends it when the last episode is recorded).
 """
 
-from objnav_ros.graphs import GRAPHS
-from objnav_ros.launch_builder import launch_description
+from objnav_ros.apps.graphs import GRAPHS
+from objnav_ros.apps.launch_builder import launch_description
 
 
 def generate_launch_description():

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from objnav_training.dataset import load_episodes
 
+from objnav_ros.apps.mine import main
 from objnav_ros.core.actions import Action, action_space
-from objnav_ros.mine import main
 from objnav_ros.mining import Miner, MinerConfig, rollout, window_span, write_windows
 from objnav_ros.monitor import KINDS, OSCILLATION, Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy

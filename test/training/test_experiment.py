@@ -14,10 +14,10 @@ from objnav_training.evaluate_sim import closed_loop, expert_steps
 from objnav_training.experiment_run import eval_setup
 from objnav_training.stats import paired_bootstrap, wilson
 
+from objnav_ros.apps.experiment import PRESETS, ExperimentConfig
 from objnav_ros.core.actions import PRESETS as ACTION_PRESETS
 from objnav_ros.core.actions import Action
 from objnav_ros.core.dds import loopback_env
-from objnav_ros.experiment import PRESETS, ExperimentConfig
 from objnav_ros.policy.adapter_record import RECORD, check_record
 from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
@@ -102,7 +102,7 @@ def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("experiment")
     domain = POOL.claim()
     env = {**loopback_env(domain), "OMP_NUM_THREADS": "1"}  # tiny sizes: one thread is enough
-    command = [sys.executable, "-m", "objnav_ros.experiment", "--preset", "smoke",
+    command = [sys.executable, "-m", "objnav_ros.apps.experiment", "--preset", "smoke",
                "--out", str(out), "--quiet", "--device", "cpu"]
     try:
         first = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,

@@ -22,11 +22,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from objnav_ros.apps.graphs import COLLECT
+from objnav_ros.apps.launcher import Launcher, parse_overrides
 from objnav_ros.core import topics
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.paths import writable_dir
-from objnav_ros.graphs import COLLECT
-from objnav_ros.launcher import Launcher, parse_overrides
 
 READY_TIMEOUT_S = 60.0
 ACTION_TOPIC = "/" + topics.ACTION
