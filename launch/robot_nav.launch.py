@@ -1,6 +1,6 @@
 """ros2 launch objnav_ros robot_nav.launch.py: policy + action executor + monitor on a robot.
 
-Built from the node-graph table in objnav_ros/graphs.py (the same table that
+Built from the node-graph table in objnav_ros/apps/graphs.py (the same table that
 ``objnav-launch robot_nav`` starts without ros2 launch).
 """
 

@@ -1,6 +1,6 @@
 """ros2 launch objnav_ros sim_nav.launch.py: simulator bridge + policy + monitor.
 
-Built from the node-graph table in objnav_ros/graphs.py (the same table that
+Built from the node-graph table in objnav_ros/apps/graphs.py (the same table that
 ``objnav-launch sim_nav`` starts without ros2 launch).
 """
 

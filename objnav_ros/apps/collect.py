@@ -1,6 +1,6 @@
 """``objnav-collect --episodes N --out DIR``: record N expert episodes as bags, headless.
 
-Runs the ``collect`` graph (objnav_ros/graphs.py) as processes under loopback DDS, in stages
+Runs the ``collect`` graph (objnav_ros/apps/graphs.py) as processes under loopback DDS, in stages
 (:class:`StagedLauncher`): recorder, policy (``--policy expert`` by default), simulator bridge
 (lock-step, exits after N episodes).
 A progress bar follows the episodes the recorder has seen end; the graph stops when the
