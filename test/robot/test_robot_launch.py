@@ -18,7 +18,6 @@ TOPICS = ["rgb_topic:=/camera/rgb/image_raw", "depth_topic:=/camera/depth/image_
 
 
 def test_plain_launcher_runs_the_robot_graph(rclpy_context, ros_env):
-    pytest.importorskip("objnav_ros.policy.factory")
     with running(rclpy_context, None, depth_encoding="32FC1", depth_m=3.0) as (robot, driver, _):
         launcher = subprocess.Popen(
             [sys.executable, "-m", "objnav_ros.apps.launcher", "robot_nav", "policy:=frontier",
