@@ -194,3 +194,11 @@ def test_topic_names_are_configurable_and_namespaces_resolve(tmp_path):
     assert "missing topic /robot/odom (odom topic)" in str(errors[0])
     with pytest.raises(ValueError, match="topic rgb must not be empty"):
         BagTopics(rgb="")
+
+
+def test_a_topic_of_another_type_than_its_role_is_named_in_one_line(tmp_path):
+    bag = write_bag(tmp_path / "bag", EPISODES)
+    _, errors = load_episodes([bag], BagTopics(odom="camera/depth/image_raw"))
+    assert len(errors) == 1 and str(errors[0]).endswith(
+        "topic /camera/depth/image_raw (odom topic) is a sensor_msgs/msg/Image, expected "
+        "nav_msgs/msg/Odometry")
