@@ -32,6 +32,12 @@ from types import SimpleNamespace
 from unittest import mock
 
 import torch
+from torch.utils.data import DataLoader
+
+from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
+from objnav_ros.policy.prompt import PromptTemplate
+from objnav_ros.policy.scoring import action_logprobs
+from objnav_ros.policy.tiny_model import build_tiny_model
 from objnav_training.dataset import load_episodes
 from objnav_training.returns import ReturnTable
 from objnav_training.reward import calculate_reward
@@ -39,12 +45,6 @@ from objnav_training.trainer import AWRModule
 from objnav_training.trainer_config import TrainConfig
 from objnav_training.trainer_data import ActionCollator, TransitionDataset
 from recording import record_drops_30hz
-from torch.utils.data import DataLoader
-
-from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
-from objnav_ros.policy.prompt import PromptTemplate
-from objnav_ros.policy.scoring import action_logprobs
-from objnav_ros.policy.tiny_model import build_tiny_model
 
 BATCH = 4
 WARMUP = 3

@@ -13,13 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
-from objnav_training.evaluate import EpisodeResult, PathAccuracy
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import OSCILLATION, STUCK, Monitor, MonitorConfig, StepRecord
 from objnav_ros.policy.decision import Policy
 from objnav_ros.sim import Episode, Simulator
+from objnav_training.evaluate import EpisodeResult, PathAccuracy
 
 
 @dataclass

@@ -181,9 +181,8 @@ class Runner:
 
     def base(self) -> bool:
         """Build the stand-in base; False when the cached folder was reused unchanged."""
-        from objnav_training.base_model import train_base_model
-
         from objnav_ros.policy.adapter_record import model_fingerprint
+        from objnav_training.base_model import train_base_model
 
         folder = Path(self.model)
         before = model_fingerprint(folder) if (folder / "config.json").is_file() else ""

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from objnav_training.dataset import load_episodes
 
 from objnav_ros.apps.graphs import GRAPHS
+from objnav_training.dataset import load_episodes
 
 pytestmark = pytest.mark.ros
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,6 @@ import pickle
 
 import numpy as np
 import pytest
-from objnav_training.dataset import BagError, BagTopics, load_episodes, read_bag
 
 import objnav_ros.bags.reader as reader_module
 from objnav_ros.bags.labels import FailureWindow, Labels, Relabel, write_labels
@@ -21,6 +20,7 @@ from objnav_ros.bags.synthetic import (
 )
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core.actions import Action
+from objnav_training.dataset import BagError, BagTopics, load_episodes, read_bag
 from test.bags.ros2_layout import write_ros2_bag
 
 STORAGES = ["mcap", "sqlite3"]

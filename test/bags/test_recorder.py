@@ -8,7 +8,6 @@ import pytest
 import yaml
 from mcap.reader import make_reader
 from mcap_ros2.decoder import DecoderFactory
-from objnav_training.dataset import load_episodes, read_bag
 from rosbags.highlevel import AnyReader
 from rosbags.interfaces import QosDurability, QosReliability
 
@@ -18,6 +17,7 @@ from objnav_ros.bags.router import NO_EPISODE, EpisodeKey, EpisodeRouter
 from objnav_ros.bags.synthetic import SyntheticEpisode, episode_messages
 from objnav_ros.core.bagtypes import typestore
 from objnav_ros.core.topics import Qos
+from objnav_training.dataset import load_episodes, read_bag
 from test.bags.test_dataset import EPISODES, assert_exact
 
 S = 1_000_000_000

@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from objnav_training.dataset import load_episodes
 
 from objnav_ros.apps.mine import main
 from objnav_ros.core.actions import Action, action_space
@@ -22,6 +21,7 @@ from objnav_ros.sim import (
     generate_house,
     write_house,
 )
+from objnav_training.dataset import load_episodes
 
 CONTEXT = 3
 

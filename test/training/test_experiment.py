@@ -8,11 +8,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
-from objnav_training.evaluate import expert_path_accuracy
-from objnav_training.evaluate_sim import closed_loop, expert_steps
-from objnav_training.experiment_run import eval_setup
-from objnav_training.stats import paired_bootstrap, wilson
 
 from objnav_ros.apps.experiment import PRESETS, ExperimentConfig
 from objnav_ros.core.actions import PRESETS as ACTION_PRESETS
@@ -24,6 +19,11 @@ from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.policy.loader import ModelLoadError
 from objnav_ros.sim import EmbeddedSimulator
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
+from objnav_training.evaluate import expert_path_accuracy
+from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.experiment_run import eval_setup
+from objnav_training.stats import paired_bootstrap, wilson
 
 ROOT = Path(__file__).resolve().parents[2]
 # The smoke run (three runs of the command) is set up by the first test that uses it.
