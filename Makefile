@@ -75,15 +75,15 @@ test: lint pytest
 
 # The short experiment: small stand-in base (cached in out/base-model/demo) -> report.
 demo: setup
-	$(PY) -m objnav_ros.experiment --preset demo --out out/demo
+	$(PY) -m objnav_ros.apps.experiment --preset demo --out out/demo
 
 # The stand-in base model (up to ~1 h of CPU once; cached in out/base-model/full).
 base-model: setup
-	$(PY) -m objnav_ros.experiment --stop-after base
+	$(PY) -m objnav_ros.apps.experiment --stop-after base
 
 # The fine-tuning experiment (README "The experiment"); resumes finished stages.
 experiment: setup
-	$(PY) -m objnav_ros.experiment
+	$(PY) -m objnav_ros.apps.experiment
 
 bench: setup
 	$(PY) bench/bridge.py --quick

@@ -15,12 +15,11 @@ import sys
 import time
 
 import rclpy
-from rclpy.qos import QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import Image
 
 from objnav_ros.core import topics
-from objnav_ros.msg import EpisodeStatus, NavAction
+from objnav_ros.msg import NavAction
 from objnav_ros.nodes.convert import stamp_key
+from objnav_ros.nodes.pubsub import publisher, subscription
 
 CYCLE = (1, 1, 2, 1, 1, 3, 3, 1)  # forward/left/right, as bench/bridge.py's raw loop
 
@@ -38,8 +37,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     rclpy.init()
     node = rclpy.create_node("bench_action_client")
-    reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
-    pub = node.create_publisher(NavAction, topics.ACTION, reliable)
+    pub = publisher(node, topics.ACTION)
     seen: dict[int, dict] = {}
     answered = {"count": 0, "last": -1, "begin": 0.0}
 
@@ -61,12 +59,10 @@ def main(argv=None) -> int:
 
     # Images arrive serialized (raw): the frames cross the process boundary, and their
     # stamps are read from the CDR header without decoding the pixels.
-    node.create_subscription(Image, topics.RGB, lambda m: store("rgb", cdr_stamp_key(m), 1),
-                             qos_profile_sensor_data, raw=True)
-    node.create_subscription(Image, topics.DEPTH, lambda m: store("depth", cdr_stamp_key(m), 1),
-                             qos_profile_sensor_data, raw=True)
-    node.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
-                             lambda m: store("status", stamp_key(m.header.stamp), m), reliable)
+    subscription(node, topics.RGB, lambda m: store("rgb", cdr_stamp_key(m), 1), raw=True)
+    subscription(node, topics.DEPTH, lambda m: store("depth", cdr_stamp_key(m), 1), raw=True)
+    subscription(node, topics.EPISODE_STATUS,
+                 lambda m: store("status", stamp_key(m.header.stamp), m))
     deadline = time.monotonic() + 300
     while answered["count"] < args.warmup + args.steps and time.monotonic() < deadline:
         rclpy.spin_once(node, timeout_sec=0.1)

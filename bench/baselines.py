@@ -24,12 +24,12 @@ from pathlib import Path
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from objnav_training.evaluate_sim import closed_loop
 
 from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.factory import make_simulator
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.evaluate_sim import closed_loop
 
 POLICIES = ("frontier", "random", "expert")
 

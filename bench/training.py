@@ -11,7 +11,7 @@
   every position, normalised as ``model(..., labels=...)`` does (:class:`FullVocabulary`).
 - ``record_drops_30hz`` / ``record_seconds``: the recorder node taking the bridge's 30 Hz
   640x480 RGB-D over loopback DDS (20 s with ``--quick``, 60 s otherwise), pieces of
-  published observations missing from the bag (``objnav_ros.bags.bench``).
+  published observations missing from the bag (``bench/recording.py``).
 
 The step runs on one torch thread by default (``--threads``): on this 2-core machine shared
 with other jobs, two threads were only ~10% faster when idle but 1-7x slower at random under
@@ -32,19 +32,19 @@ from types import SimpleNamespace
 from unittest import mock
 
 import torch
+from torch.utils.data import DataLoader
+
+from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
+from objnav_ros.policy.prompt import PromptTemplate
+from objnav_ros.policy.scoring import action_logprobs
+from objnav_ros.policy.tiny_model import build_tiny_model
 from objnav_training.dataset import load_episodes
 from objnav_training.returns import ReturnTable
 from objnav_training.reward import calculate_reward
 from objnav_training.trainer import AWRModule
 from objnav_training.trainer_config import TrainConfig
 from objnav_training.trainer_data import ActionCollator, TransitionDataset
-from torch.utils.data import DataLoader
-
-from objnav_ros.bags.bench import record_drops_30hz
-from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
-from objnav_ros.policy.prompt import PromptTemplate
-from objnav_ros.policy.scoring import action_logprobs
-from objnav_ros.policy.tiny_model import build_tiny_model
+from recording import record_drops_30hz
 
 BATCH = 4
 WARMUP = 3

@@ -41,7 +41,7 @@ def ros_env(domain_id) -> dict:
 @pytest.fixture
 def rclpy_context(domain_id):
     """An initialised rclpy Context on this test's domain, shut down afterwards."""
-    rclpy = pytest.importorskip("rclpy")
+    import rclpy
     context = rclpy.context.Context()
     rclpy.init(context=context, domain_id=domain_id)
     yield context

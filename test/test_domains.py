@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-import pytest
+import rclpy
 
 from test.domains import DomainPool, has_participants
 
@@ -30,7 +30,6 @@ def test_a_domain_held_by_another_process_is_skipped(tmp_path):
 
 
 def test_a_domain_with_a_running_participant_is_skipped(tmp_path):
-    rclpy = pytest.importorskip("rclpy")
     pool = DomainPool(lock_dir=tmp_path)
     busy = pool.claim()
     pool.release(busy)

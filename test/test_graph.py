@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from objnav_ros.apps.graphs import GRAPHS
 from objnav_ros.core.graph import (
     BOOL_WORDS,
     Arg,
@@ -19,7 +20,6 @@ from objnav_ros.core.graph import (
     exit_outcome,
     flag,
 )
-from objnav_ros.graphs import GRAPHS
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,10 @@ MONITOR_KINDS = {0: "oscillation", 1: "stuck", 2: "collision"}
 
 @dataclass(frozen=True)
 class BagTopics:
-    """Topic names to read; relative names also match ``/name`` and one ``/<ns>/name``."""
+    """Topic names to read; relative names also match ``/name`` and one ``/<ns>/name``.
+
+    Defaults and each role's message type come from the topic table (``core/topics.py``).
+    """
 
     status: str = default_topics.EPISODE_STATUS
     action: str = default_topics.ACTION
@@ -90,6 +93,10 @@ def _resolve(reader, path: Path, wanted: BagTopics) -> dict[str, str]:
         name = getattr(wanted, f.name)
         found = resolve_topic(reader, name) if name else None
         if found:
+            expected = default_topics.TABLE[getattr(DEFAULT_TOPICS, f.name)].msgtype
+            if reader.topics[found].msgtype != expected:
+                raise BagError(path, f"topic {found} ({f.name} topic) is a "
+                               f"{reader.topics[found].msgtype}, expected {expected}")
             resolved[f.name] = found
         elif f.name in wanted.required():
             have = ", ".join(sorted(reader.topics)) or "none"

@@ -14,13 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe, region_labels
 from tqdm import tqdm
 
 from objnav_ros.core.actions import PRESETS, Action
 from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 from objnav_ros.sim.objects import CATEGORIES
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe, region_labels
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from objnav_training.base_data import FrameConfig, FrameSet, render_frames
-from objnav_training.captions import ANSWERS, NOT_VISIBLE, question
 from PIL import Image
 from tqdm import tqdm
 
@@ -41,6 +39,8 @@ from objnav_ros.policy.loader import load_model
 from objnav_ros.policy.prompt import PROMPT_FILE, PromptTemplate
 from objnav_ros.policy.scoring import action_logprobs, collate_action_batch
 from objnav_ros.policy.tiny_model import build_tiny_model
+from objnav_training.base_data import FrameConfig, FrameSet, render_frames
+from objnav_training.captions import ANSWERS, NOT_VISIBLE, question
 
 MARKER = "base_model.json"
 BASE_PROMPT = "Find the $goal. Recent actions: $history. <image>"

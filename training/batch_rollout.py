@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
-from objnav_training.evaluate import EpisodeResult, PathAccuracy
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation
@@ -21,6 +20,7 @@ from objnav_ros.monitor import OSCILLATION, STUCK, Monitor, MonitorConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.sim import Episode, Simulator
 from objnav_ros.sim.runner import EpisodeRunner, run_episodes
+from objnav_training.evaluate import EpisodeResult, PathAccuracy
 
 
 def episode_result(runner: EpisodeRunner, monitor: Monitor) -> EpisodeResult:

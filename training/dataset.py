@@ -21,6 +21,9 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from pathlib import Path
 
+from objnav_ros.bags.labels import Labels, read_labels
+from objnav_ros.bags.reader import BagError, find_bags
+from objnav_ros.core.actions import Action
 from objnav_training.bag_index import (
     DEFAULT_TOPICS,
     BagIndex,
@@ -29,10 +32,6 @@ from objnav_training.bag_index import (
     index_bag,
 )
 from objnav_training.transitions import EpisodeData, Transition
-
-from objnav_ros.bags.labels import Labels, read_labels
-from objnav_ros.bags.reader import BagError, find_bags
-from objnav_ros.core.actions import Action
 
 __all__ = ["BagError", "BagTopics", "load_episodes", "read_bag"]
 log = logging.getLogger(__name__)

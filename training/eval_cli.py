@@ -19,10 +19,6 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from objnav_training.evaluate import expert_path_accuracy, summarize, transition_steps
-from objnav_training.evaluate_sim import closed_loop, expert_steps
-from objnav_training.report import markdown_table, write_comparison
-
 from objnav_ros.core.actions import PRESETS, Action
 from objnav_ros.core.paths import writable_dir
 from objnav_ros.core.types import Observation
@@ -30,6 +26,9 @@ from objnav_ros.monitor import MonitorConfig
 from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.sim import EmbeddedSimulator, SimConfig, save_topdown
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.evaluate import expert_path_accuracy, summarize, transition_steps
+from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.report import markdown_table, write_comparison
 
 PROG = "objnav-eval"
 BASELINES = ("random", "frontier")

@@ -12,12 +12,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from objnav_training.trainer_data import label, recent_actions
-from objnav_training.transitions import EpisodeData
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.policy.decision import Policy
+from objnav_training.trainer_data import label, recent_actions
+from objnav_training.transitions import EpisodeData
 
 
 @dataclass(frozen=True)

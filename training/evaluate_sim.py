@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from objnav_training.batch_rollout import batched_closed_loop
-from objnav_training.evaluate import EpisodeResult
-from objnav_training.transitions import EpisodeData, Transition
-
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import MonitorConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.sim import Episode, ShortestPathExpert, Simulator
 from objnav_ros.sim.runner import EpisodeRunner
+from objnav_training.batch_rollout import batched_closed_loop
+from objnav_training.evaluate import EpisodeResult
+from objnav_training.transitions import EpisodeData, Transition
 
 
 def expert_steps(sim: Simulator, episode: Episode) -> Iterator[tuple[Observation, Action]]:

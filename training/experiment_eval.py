@@ -13,9 +13,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
-from objnav_training.evaluate import EpisodeResult, PathAccuracy
-from objnav_training.evaluate_sim import expert_steps
 from tqdm import tqdm
 
 from objnav_ros.core.actions import PRESETS
@@ -25,6 +22,9 @@ from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.sim import EmbeddedSimulator, SimConfig, save_topdown
 from objnav_ros.sim.scene import load_scene
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
+from objnav_training.evaluate import EpisodeResult, PathAccuracy
+from objnav_training.evaluate_sim import expert_steps
 
 STATEFUL = ("frontier", "expert")  # one instance per running episode
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
 from objnav_training.experiment_run import adapter_names
 from objnav_training.report import read_curves
 from objnav_training.stats import paired_bootstrap, wilson

@@ -15,13 +15,12 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
-from objnav_training.experiment_eval import EvalSetup, evaluate_policies
-
 from objnav_ros.core.actions import PRESETS
 from objnav_ros.core.fingerprint import settings_hash
 from objnav_ros.policy.adapter_record import model_fingerprint
 from objnav_ros.policy.factory import PolicySettings
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.experiment_eval import EvalSetup, evaluate_policies
 
 MAPS_PER_HOUSE = 1
 

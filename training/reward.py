@@ -20,9 +20,9 @@ import math
 from dataclasses import dataclass, field, fields
 
 import numpy as np
-from objnav_training.transitions import EpisodeData, Transition
 
 from objnav_ros.monitor import OSCILLATION, Monitor, MonitorConfig, OscillationConfig, StepRecord
+from objnav_training.transitions import EpisodeData, Transition
 
 COMPONENTS = ("progress", "success", "collision", "oscillation", "step")
 

@@ -14,15 +14,14 @@ import argparse
 import sys
 from dataclasses import fields
 
-from objnav_training.awr import NORMALISATIONS, WEIGHTINGS, AWRConfig
-from objnav_training.bag_index import BagTopics
-from objnav_training.reward import RewardConfig
-from objnav_training.trainer_config import PRECISIONS, TrainConfig
-
 from objnav_ros.core.actions import PRESETS
 from objnav_ros.core.paths import writable_dir
 from objnav_ros.policy.config import DTYPES, LoraSettings
 from objnav_ros.policy.loader import check_model_folder
+from objnav_training.awr import NORMALISATIONS, WEIGHTINGS, AWRConfig
+from objnav_training.bag_index import BagTopics
+from objnav_training.reward import RewardConfig
+from objnav_training.trainer_config import PRECISIONS, TrainConfig
 
 PROG = "objnav-train"
 

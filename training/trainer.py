@@ -26,14 +26,6 @@ from pathlib import Path
 import lightning as L  # noqa: N812
 import numpy as np
 import torch
-from objnav_training.awr import RunningMeanStd, awr_loss
-from objnav_training.report import plot_training_curves
-from objnav_training.returns import ReturnTable
-from objnav_training.reward import calculate_reward
-from objnav_training.trainer_config import TrainConfig
-from objnav_training.trainer_data import ActionCollator, TrainBatch, TransitionDataset
-from objnav_training.transitions import EpisodeData
-from objnav_training.value_head import LastHiddenState, ValueHead, pool
 from torch.utils.data import DataLoader
 
 from objnav_ros.policy.adapter_record import adapter_record, write_record
@@ -42,6 +34,14 @@ from objnav_ros.policy.loader import load_adapter, load_model
 from objnav_ros.policy.lora import attach_lora
 from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.policy.scoring import PROMPT_SEGMENT, action_logprobs
+from objnav_training.awr import RunningMeanStd, awr_loss
+from objnav_training.report import plot_training_curves
+from objnav_training.returns import ReturnTable
+from objnav_training.reward import calculate_reward
+from objnav_training.trainer_config import TrainConfig
+from objnav_training.trainer_data import ActionCollator, TrainBatch, TransitionDataset
+from objnav_training.transitions import EpisodeData
+from objnav_training.value_head import LastHiddenState, ValueHead, pool
 
 
 def _uses_cuda(config: TrainConfig) -> bool:

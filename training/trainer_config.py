@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from objnav_training.awr import AWRConfig
-from objnav_training.reward import RewardConfig
-
 from objnav_ros.core.actions import PRESETS, ActionSpace
 from objnav_ros.policy.config import DTYPES, LoraSettings
+from objnav_training.awr import AWRConfig
+from objnav_training.reward import RewardConfig
 
 PRECISIONS = ("auto", "32-true", "bf16-mixed", "16-mixed", "bf16-true")
 

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
-from objnav_training.transitions import Transition
 from torch.utils.data import Dataset
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.history import ActionHistory
 from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.policy.scoring import ActionBatch, collate_action_batch
+from objnav_training.transitions import Transition
 
 
 def recent_actions(transitions: Sequence[Transition]) -> list[tuple[Action, ...]]:

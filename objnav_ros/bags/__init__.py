@@ -2,12 +2,12 @@
 
 - :mod:`.writer`: one rosbag2 bag (MCAP or sqlite3, metadata v9, RIHS01 hashes, offered QoS).
 - :mod:`.recorder` / :mod:`.router`: the recorder node's engine (writer thread, one bag per
-  episode from EpisodeStatus stamps, drop counts); :mod:`.topics` / :mod:`.qos`: what it
-  subscribes and how.
+  episode from EpisodeStatus stamps, drop counts); :mod:`.qos`: how it subscribes (what:
+  the recorded topics of ``objnav_ros.core.topics``).
 - :mod:`.reader` / :mod:`.messages`: opening bags with one-line errors, topic lookup, header
   stamps, lazily decoded frames (the dataset in ``objnav_training.dataset`` builds on them);
   :mod:`.unclosed`: recordings never closed (MCAP cut short, split files, no metadata.yaml).
 - :mod:`.labels`: the ``labels.json`` sidecar of failure windows and expert relabels.
 - :mod:`.teleop_keys`: the keyboard expert's keys.
-- :mod:`.synthetic` / :mod:`.bench`: bags written without ROS; recording/loading benchmarks.
+- :mod:`.synthetic`: bags written without ROS.
 """

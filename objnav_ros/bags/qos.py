@@ -1,16 +1,16 @@
 """QoS for recording: subscribe the way ``ros2 bag record`` does, store what publishers offered.
 
-Profiles are rosbags :class:`~rosbags.interfaces.Qos` records (the enum values equal rmw's,
-so a node converts an rclpy profile field by field with :func:`qos`).
+Offered profiles are rosbags :class:`~rosbags.interfaces.Qos` records (``BagQos``; the enum
+values equal rmw's, so a node converts an rclpy profile field by field with :func:`qos`); what
+a subscription asks for is a :class:`objnav_ros.core.topics.Qos`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from rosbags.interfaces import Qos as BagQos
 from rosbags.interfaces import (
-    Qos,
     QosDurability,
     QosHistory,
     QosLiveliness,
@@ -18,20 +18,9 @@ from rosbags.interfaces import (
     QosTime,
 )
 
+from objnav_ros.core.topics import Qos
+
 NS_PER_S = 1_000_000_000
-
-
-@dataclass(frozen=True)
-class SubscriptionQos:
-    """What a recording subscription asks for."""
-
-    reliable: bool
-    transient_local: bool
-    depth: int
-
-    def __post_init__(self) -> None:
-        if self.depth < 1:
-            raise ValueError(f"depth must be >= 1, got {self.depth}")
 
 
 def _time(ns: int) -> QosTime:
@@ -40,16 +29,16 @@ def _time(ns: int) -> QosTime:
 
 
 def qos(history: int, depth: int, reliability: int, durability: int, deadline_ns: int,
-        lifespan_ns: int, liveliness: int, lease_ns: int, avoid_ros_conventions: bool) -> Qos:
+        lifespan_ns: int, liveliness: int, lease_ns: int, avoid_ros_conventions: bool) -> BagQos:
     """A rosbags Qos from rmw enum values and durations in ns."""
-    return Qos(QosHistory(history), int(depth), QosReliability(reliability),
-               QosDurability(durability), _time(deadline_ns), _time(lifespan_ns),
-               QosLiveliness(liveliness), _time(lease_ns), bool(avoid_ros_conventions))
+    return BagQos(QosHistory(history), int(depth), QosReliability(reliability),
+                  QosDurability(durability), _time(deadline_ns), _time(lifespan_ns),
+                  QosLiveliness(liveliness), _time(lease_ns), bool(avoid_ros_conventions))
 
 
-def adapted(offered: Sequence[Qos], depth: int) -> SubscriptionQos:
+def adapted(offered: Sequence[BagQos], depth: int) -> Qos:
     """Reliable only if every publisher is; transient-local only if every publisher is."""
-    return SubscriptionQos(
+    return Qos(
         reliable=bool(offered) and all(
             q.reliability == QosReliability.RELIABLE for q in offered),
         transient_local=bool(offered) and all(
@@ -58,7 +47,7 @@ def adapted(offered: Sequence[Qos], depth: int) -> SubscriptionQos:
     )
 
 
-def compatible(sub: SubscriptionQos, offered: Sequence[Qos]) -> bool:
+def compatible(sub: Qos, offered: Sequence[BagQos]) -> bool:
     """Whether ``sub`` matches every offered profile (else it would hear nothing from some)."""
     if sub.reliable and any(q.reliability != QosReliability.RELIABLE for q in offered):
         return False

@@ -23,14 +23,6 @@ from objnav_ros.core.bagtypes import typestore
 from objnav_ros.core.types import Pose2D
 
 ACTION_CYCLE = (Action.MOVE_FORWARD, Action.TURN_LEFT, Action.MOVE_FORWARD, Action.TURN_RIGHT)
-TOPIC_TYPES = {
-    topics.GOAL: "std_msgs/msg/String",
-    topics.ODOM: "nav_msgs/msg/Odometry",
-    topics.RGB: "sensor_msgs/msg/Image",
-    topics.DEPTH: "sensor_msgs/msg/Image",
-    topics.EPISODE_STATUS: "objnav_ros/msg/EpisodeStatus",
-    topics.ACTION: "objnav_ros/msg/NavAction",
-}
 
 
 @dataclass(frozen=True)
@@ -125,6 +117,10 @@ class _Messages:
             scores=np.zeros(0, np.float32), reasoning="")
 
 
+def _row(topic: str, sent: int, msg) -> tuple[str, str, int, object]:
+    return topic, topics.TABLE[topic].msgtype, sent, msg
+
+
 def episode_messages(episodes: Sequence[SyntheticEpisode], step_ns: int = NS_PER_S // 10
                      ) -> Iterable[tuple[str, str, int, object]]:
     """(topic, msgtype, publication time = header stamp, message) in publication order."""
@@ -132,20 +128,20 @@ def episode_messages(episodes: Sequence[SyntheticEpisode], step_ns: int = NS_PER
     seq = 0
     for ep in episodes:
         goal = make.t["std_msgs/msg/String"](data=ep.goal)
-        yield topics.GOAL, TOPIC_TYPES[topics.GOAL], (seq + 1) * step_ns, goal
+        yield _row(topics.GOAL, (seq + 1) * step_ns, goal)
         for step in range(ep.steps + 1):
             seq += 1
             stamp = seq * step_ns
-            yield topics.ODOM, TOPIC_TYPES[topics.ODOM], stamp, make.odometry(stamp, pose_at(step))
-            yield (topics.RGB, TOPIC_TYPES[topics.RGB], stamp,
-                   make.image(stamp, rgb_at(seq, ep.width, ep.height), "rgb8"))
-            yield (topics.DEPTH, TOPIC_TYPES[topics.DEPTH], stamp,
-                   make.image(stamp, depth_at(seq, ep.width, ep.height), "32FC1"))
-            yield (topics.EPISODE_STATUS, TOPIC_TYPES[topics.EPISODE_STATUS], stamp,
-                   make.status(stamp, seq, ep, step))
+            yield _row(topics.ODOM, stamp, make.odometry(stamp, pose_at(step)))
+            yield _row(topics.RGB, stamp,
+                       make.image(stamp, rgb_at(seq, ep.width, ep.height), "rgb8"))
+            yield _row(topics.DEPTH, stamp,
+                       make.image(stamp, depth_at(seq, ep.width, ep.height), "32FC1"))
+            yield _row(topics.EPISODE_STATUS, stamp,
+                       make.status(stamp, seq, ep, step))
             if step < ep.steps:
-                yield (topics.ACTION, TOPIC_TYPES[topics.ACTION], stamp,
-                       make.action(stamp, seq, action_at(step)))
+                yield _row(topics.ACTION, stamp,
+                           make.action(stamp, seq, action_at(step)))
 
 
 def write_bag(path: str | Path, episodes: Sequence[SyntheticEpisode], storage: str = "mcap",

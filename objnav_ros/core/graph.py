@@ -4,7 +4,7 @@ A :class:`GraphSpec` lists launch arguments (with descriptions and choices) and 
 (executable, parameters, remappings, condition, respawn). Values may refer to a launch
 argument with :class:`Arg`; :meth:`GraphSpec.resolve` substitutes them, and
 :func:`exit_outcome` says what a node's exit does to the graph, for both launchers
-(``objnav-launch`` and ``ros2 launch`` via ``objnav_ros.launch_builder``).
+(``objnav-launch`` and ``ros2 launch`` via ``objnav_ros.apps.launch_builder``).
 """
 
 from __future__ import annotations

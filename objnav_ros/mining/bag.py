@@ -8,7 +8,7 @@ import numpy as np
 
 from objnav_ros.bags.labels import Labels, write_labels
 from objnav_ros.bags.messages import NS_PER_S
-from objnav_ros.bags.synthetic import TOPIC_TYPES, _Messages
+from objnav_ros.bags.synthetic import _Messages
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core import topics
 from objnav_ros.core.actions import ActionSpace
@@ -68,7 +68,7 @@ def write_window_bag(path: Path, frames: list[Frame], labels: Labels,
     bag = BagWriter(path, "mcap")
     try:
         for index, (topic, stamp, msg) in enumerate(_messages(frames, space)):
-            msgtype = TOPIC_TYPES[topic]
+            msgtype = topics.TABLE[topic].msgtype
             bag.write(f"/{topic}", msgtype, bytes(store.serialize_cdr(msg, msgtype)),
                       stamp + LOG_OFFSET_NS + index * 1000)
     finally:

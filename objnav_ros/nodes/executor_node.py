@@ -26,7 +26,6 @@ from nav_msgs.msg import Odometry
 from rclpy.duration import Duration
 from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import Image
 from std_msgs.msg import Bool, Float64, String
 
@@ -35,11 +34,11 @@ from objnav_ros.core.actions import ActionSpace
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
+from objnav_ros.nodes.pubsub import profile, publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.robot import PARAMETERS, ActionExecutor, Result, StatusReport, executor_config
 
-E_STOP = "e_stop"  # std_msgs/Bool
 STOP_REPEATS = 3  # zero Twists sent on exit, STOP_GAP_S apart
 STOP_GAP_S = 0.02
 STOP_ACK_S = 0.5  # at most this long waiting for subscribers to acknowledge them
@@ -50,39 +49,34 @@ LEVELS = {"OK": DiagnosticStatus.OK, "WARN": DiagnosticStatus.WARN}
 class ExecutorNode(Node):
     def __init__(self, **kwargs) -> None:
         super().__init__("executor", **kwargs)
-        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
         # First of all, so that any failure from here on still stops the base.
-        self.cmd_pub = self.create_publisher(Twist, topics.CMD_VEL, reliable)
+        self.cmd_pub = publisher(self, topics.CMD_VEL)
         self.stopped = False
         try:
-            self._setup(reliable)
+            self._setup()
         except BaseException:
             self.stop_base(match_s=STOP_MATCH_S)
             raise
 
-    def _setup(self, reliable: QoSProfile) -> None:
+    def _setup(self) -> None:
         self.params = p = declare_parameters(self, PARAMETERS)
         self.core = ActionExecutor(executor_config(p), run_id=time.strftime("%Y%m%dT%H%M%S"))
-        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
-                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
-        self.status_pub = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
-        self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
-        self.tilt_pub = (self.create_publisher(Float64, p["tilt_topic"], reliable)
+        self.status_pub = publisher(self, topics.EPISODE_STATUS)
+        self.diag_pub = publisher(self, topics.DIAGNOSTICS)
+        self.tilt_pub = (self.create_publisher(Float64, p["tilt_topic"], profile(topics.RELIABLE))
                          if p["tilt_topic"] else None)
         guard = self.guard = MessageGuard(self)
-        sensor = qos_profile_sensor_data
-        self.create_subscription(Image, topics.RGB, guard(topics.RGB, self.on_rgb), sensor)
+        subscription(self, topics.RGB, guard(topics.RGB, self.on_rgb))
         if p["require_depth"]:
-            self.create_subscription(Image, topics.DEPTH, guard(topics.DEPTH, self.on_depth),
-                                     sensor)
-        self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom), sensor)
-        self.create_subscription(NavAction, topics.ACTION, guard(topics.ACTION, self.on_action),
-                                 reliable)
-        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
+            subscription(self, topics.DEPTH, guard(topics.DEPTH, self.on_depth))
+        # the base's odometry, whatever its publisher offers
+        subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom), qos=topics.SENSOR_DATA)
+        subscription(self, topics.ACTION, guard(topics.ACTION, self.on_action))
+        subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: self.get_logger().debug(
             f"e-stop publisher without transient-local durability: {event.last_policy_kind}"))
-        self.create_subscription(Bool, E_STOP, self.on_e_stop, latched, event_callbacks=quiet)
-        self.create_subscription(Bool, E_STOP, self.on_e_stop, qos_profile_sensor_data)
+        subscription(self, topics.E_STOP, self.on_e_stop, event_callbacks=quiet)
+        subscription(self, topics.E_STOP, self.on_e_stop, qos=topics.SENSOR_DATA)
         self.create_timer(1.0 / p["control_rate_hz"], self.control)
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
         if p["goal"]:

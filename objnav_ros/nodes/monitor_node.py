@@ -15,7 +15,6 @@ from __future__ import annotations
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
 from rclpy.node import Node
-from rclpy.qos import QoSProfile, QoSReliabilityPolicy
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
@@ -34,8 +33,11 @@ from objnav_ros.monitor import (
 from objnav_ros.msg import EpisodeStatus, MonitorEvent, NavAction
 from objnav_ros.nodes.convert import pose_from_odometry, seconds, stamp
 from objnav_ros.nodes.guard import MessageGuard
+from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
+
+QUEUE_DEPTH = 50  # history depth of the monitor's topics (odometry may come far faster than steps)
 
 PARAMETERS = [
     ParamSpec("pairing", "status",
@@ -71,16 +73,14 @@ class MonitorNode(Node):
         self.monitor = Monitor(MonitorConfig.from_params(self.params))
         self.pairer = StepPairer(self.params["forward_m"], self.params["odom_tolerance_s"])
         self.by_action = self.params["pairing"] == "action"
-        reliable = QoSProfile(depth=50, reliability=QoSReliabilityPolicy.RELIABLE)
-        self.event_pub = self.create_publisher(MonitorEvent, topics.MONITOR_EVENTS, reliable)
-        self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.event_pub = publisher(self, topics.MONITOR_EVENTS, depth=QUEUE_DEPTH)
+        self.diag_pub = publisher(self, topics.DIAGNOSTICS)
         guard = self.guard = MessageGuard(self)
-        self.create_subscription(NavAction, topics.ACTION, guard(topics.ACTION, self.on_action),
-                                 reliable)
-        self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom), reliable)
+        subscription(self, topics.ACTION, guard(topics.ACTION, self.on_action), depth=QUEUE_DEPTH)
+        subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom), depth=QUEUE_DEPTH)
         if not self.by_action:
-            self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
-                                     guard(topics.EPISODE_STATUS, self.on_status), reliable)
+            subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status),
+                         depth=QUEUE_DEPTH)
         period = self.params["diagnostics_period_s"]
         self.timer = self.create_timer(period, self.publish_diagnostics)
         self.add_post_set_parameters_callback(self.on_parameters_set)

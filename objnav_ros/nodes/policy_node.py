@@ -25,7 +25,6 @@ import time
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import String
 
@@ -39,6 +38,7 @@ from objnav_ros.monitor.pairing import Frame, LockStep, Mark
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import camera_model, frame_arrays, pose_from_odometry, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
+from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
@@ -113,29 +113,21 @@ class PolicyNode(Node):
         self.goal = ""
         self.latencies_ms: list[float] = []
 
-        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
-        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
-                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
-        self.pub = self.create_publisher(NavAction, topics.ACTION, reliable)
-        self.diag_pub = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.pub = publisher(self, topics.ACTION)
+        self.diag_pub = publisher(self, topics.DIAGNOSTICS)
         guard = self.guard = MessageGuard(self)
-        sensor = qos_profile_sensor_data
-        self.create_subscription(Image, topics.RGB, guard(topics.RGB, self.on_rgb), sensor)
+        subscription(self, topics.RGB, guard(topics.RGB, self.on_rgb))
         if self.needs_depth:
-            self.create_subscription(Image, topics.DEPTH, guard(topics.DEPTH, self.on_depth),
-                                     sensor)
+            subscription(self, topics.DEPTH, guard(topics.DEPTH, self.on_depth))
         if self.needs_semantic:
-            self.create_subscription(Image, topics.SEMANTIC,
-                                     guard(topics.SEMANTIC, self.on_semantic), sensor)
+            subscription(self, topics.SEMANTIC, guard(topics.SEMANTIC, self.on_semantic))
         if self.needs_pose:
-            self.create_subscription(Odometry, topics.ODOM, guard(topics.ODOM, self.on_odom),
-                                     reliable)
+            subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom))
         if self.needs_depth:  # depth is read through the camera model
-            self.create_subscription(CameraInfo, topics.CAMERA_INFO,
-                                     guard(topics.CAMERA_INFO, self.on_camera_info), sensor)
-        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
-                                 guard(topics.EPISODE_STATUS, self.on_status), reliable)
-        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
+            subscription(self, topics.CAMERA_INFO,
+                         guard(topics.CAMERA_INFO, self.on_camera_info))
+        subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status))
+        subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
         self.get_logger().info(
             f"policy {self.policy.name} ready ({len(self.settings.actions.actions)} actions)")

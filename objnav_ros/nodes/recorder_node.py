@@ -9,25 +9,25 @@ QoS. A writer thread keeps the callbacks short; Ctrl-C closes every bag cleanly.
 
 from __future__ import annotations
 
-import importlib
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
-from rclpy.qos import DurabilityPolicy, QoSProfile, ReliabilityPolicy
 from rclpy.signals import SignalHandlerOptions
 
-from objnav_ros.bags.qos import SubscriptionQos, adapted, compatible, qos
+from objnav_ros.bags.qos import adapted, compatible, qos
 from objnav_ros.bags.recorder import SPLITS, Incoming, Recorder, RecorderConfig
-from objnav_ros.bags.topics import DEFAULT_RECORD_TOPICS, KNOWN_TOPICS
 from objnav_ros.bags.writer import STORAGES
 from objnav_ros.core import topics
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.paths import writable_dir
+from objnav_ros.core.topics import Qos
+from objnav_ros.nodes.pubsub import message_class, profile
 from objnav_ros.nodes.ros_params import declare_parameters
 
 MB = 1 << 20
@@ -39,7 +39,7 @@ PARAMETERS = [
     ParamSpec("split", "episode",
               "episode: one bag per episode (from EpisodeStatus); session: one bag.",
               choices=SPLITS, read_only=True),
-    ParamSpec("topics", list(DEFAULT_RECORD_TOPICS),
+    ParamSpec("topics", list(topics.RECORDED),
               "Topics to record; relative names follow the node's namespace and remappings.",
               read_only=True, topic=True),
     ParamSpec("status_topic", topics.EPISODE_STATUS,
@@ -62,12 +62,6 @@ PARAMETERS = [
 ]
 
 
-def message_class(msgtype: str):
-    """The generated Python class of ``pkg/msg/Name``."""
-    package, _, name = msgtype.split("/")
-    return getattr(importlib.import_module(f"{package}.msg"), name)
-
-
 def to_bag_qos(profile):
     """An rclpy QoSProfile as the rosbags Qos stored in the bag."""
     return qos(int(profile.history), profile.depth, int(profile.reliability),
@@ -75,14 +69,6 @@ def to_bag_qos(profile):
                profile.lifespan.nanoseconds, int(profile.liveliness),
                profile.liveliness_lease_duration.nanoseconds,
                profile.avoid_ros_namespace_conventions)
-
-
-def to_rclpy_qos(sub: SubscriptionQos) -> QoSProfile:
-    return QoSProfile(
-        depth=sub.depth,
-        reliability=ReliabilityPolicy.RELIABLE if sub.reliable else ReliabilityPolicy.BEST_EFFORT,
-        durability=(DurabilityPolicy.TRANSIENT_LOCAL if sub.transient_local
-                    else DurabilityPolicy.VOLATILE))
 
 
 class RecorderNode(Node):
@@ -102,13 +88,12 @@ class RecorderNode(Node):
             clock=lambda: self.get_clock().now().nanoseconds,
             log=self.get_logger().warning, info=self.get_logger().info)
         self.topics = {self.resolve_topic_name(name): name for name in p["topics"]}
-        self.subscriptions_qos: dict[str, SubscriptionQos] = {}
+        self.subscriptions_qos: dict[str, Qos] = {}
         self.offered_topics: set[str] = set()
         for resolved, name in self.topics.items():
-            known = KNOWN_TOPICS.get(name)
+            known = topics.TABLE.get(name)
             if known:
-                self.subscribe(resolved, known.msgtype, SubscriptionQos(
-                    known.reliable, known.transient_local, p["qos_depth"]))
+                self.subscribe(resolved, known.msgtype, replace(known.qos, depth=p["qos_depth"]))
         self.discover()
         self.recorder.start()  # status file "recording" = subscribed
         self.create_timer(p["discovery_period_s"], self.discover)
@@ -116,7 +101,7 @@ class RecorderNode(Node):
             f"recording {len(self.topics)} topics to {p['output_dir']} ({p['storage']}, "
             f"one bag per {p['split']})")
 
-    def subscribe(self, topic: str, msgtype: str, sub_qos: SubscriptionQos) -> None:
+    def subscribe(self, topic: str, msgtype: str, sub_qos: Qos) -> None:
         """(Re)create the raw subscription of ``topic``."""
         old = self.subscriptions_qos.pop(topic, None)
         if old is not None:
@@ -138,7 +123,7 @@ class RecorderNode(Node):
                 info["publisher_gid"]["data"], info["publication_sequence_number"],
                 info["source_timestamp"] or None))
 
-        self.create_subscription(cls, topic, on_message, to_rclpy_qos(sub_qos), raw=True)
+        self.create_subscription(cls, topic, on_message, profile(sub_qos), raw=True)
         self.subscriptions_qos[topic] = sub_qos
 
     def offer(self, topic: str, infos=None) -> list:

@@ -22,11 +22,8 @@ from __future__ import annotations
 import math
 
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
-from nav_msgs.msg import Odometry
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
 from rosgraph_msgs.msg import Clock
-from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Header, String
 from std_srvs.srv import Trigger
 from tf2_msgs.msg import TFMessage
@@ -48,6 +45,7 @@ from objnav_ros.nodes.convert import (
     yaw_quaternion,
 )
 from objnav_ros.nodes.guard import MessageGuard
+from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
 from objnav_ros.sim.config import SimConfig
@@ -132,24 +130,19 @@ class SimBridgeNode(Node):
         self.pending: Action | None = None  # free-run: the action for the next tick
         self.rejected = 0
 
-        sensor = qos_profile_sensor_data
-        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
-        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
-                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
-        self.pub_rgb = self.create_publisher(Image, topics.RGB, sensor)
-        self.pub_depth = self.create_publisher(Image, topics.DEPTH, sensor)
-        self.pub_semantic = self.create_publisher(Image, topics.SEMANTIC, sensor)
-        self.pub_info = self.create_publisher(CameraInfo, topics.CAMERA_INFO, sensor)
-        self.pub_odom = self.create_publisher(Odometry, topics.ODOM, reliable)
-        self.pub_tf = self.create_publisher(TFMessage, "/tf", reliable)
-        self.pub_tf_static = self.create_publisher(TFMessage, "/tf_static", latched)
-        self.pub_goal = self.create_publisher(String, topics.GOAL, latched)
-        self.pub_status = self.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, reliable)
-        self.pub_clock = self.create_publisher(Clock, "/clock", reliable)
-        self.pub_diag = self.create_publisher(DiagnosticArray, topics.DIAGNOSTICS, 10)
+        self.pub_rgb = publisher(self, topics.RGB)
+        self.pub_depth = publisher(self, topics.DEPTH)
+        self.pub_semantic = publisher(self, topics.SEMANTIC)
+        self.pub_info = publisher(self, topics.CAMERA_INFO)
+        self.pub_odom = publisher(self, topics.ODOM)
+        self.pub_tf = publisher(self, topics.TF)
+        self.pub_tf_static = publisher(self, topics.TF_STATIC)
+        self.pub_goal = publisher(self, topics.GOAL)
+        self.pub_status = publisher(self, topics.EPISODE_STATUS)
+        self.pub_clock = publisher(self, topics.CLOCK)
+        self.pub_diag = publisher(self, topics.DIAGNOSTICS)
         self.guard = MessageGuard(self)
-        self.create_subscription(NavAction, topics.ACTION,
-                                 self.guard(topics.ACTION, self.on_action), reliable)
+        subscription(self, topics.ACTION, self.guard(topics.ACTION, self.on_action))
         self.create_service(Trigger, "~/reset_episode", self.on_reset)
         self.create_service(Trigger, "~/next_episode", self.on_next)
         if p["lock_step"]:

@@ -21,7 +21,6 @@ from collections import deque
 import rclpy
 from rclpy.executors import ExternalShutdownException
 from rclpy.node import Node
-from rclpy.qos import QoSDurabilityPolicy, QoSProfile, QoSReliabilityPolicy
 from std_msgs.msg import String
 
 from objnav_ros.bags.teleop_keys import HELP, QUIT, parse_key, parse_line
@@ -30,6 +29,7 @@ from objnav_ros.core.actions import PRESETS, Action, action_space
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.guard import MessageGuard
+from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 
 PARAMETERS = [
@@ -52,14 +52,10 @@ class TeleopNode(Node):
         self.answered_seq = 0
         self.goal = ""
         self.quit_since: float | None = None
-        reliable = QoSProfile(depth=10, reliability=QoSReliabilityPolicy.RELIABLE)
-        latched = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
-                             durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
-        self.pub = self.create_publisher(NavAction, topics.ACTION, reliable)
+        self.pub = publisher(self, topics.ACTION)
         guard = self.guard = MessageGuard(self)
-        self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
-                                 guard(topics.EPISODE_STATUS, self.on_status), reliable)
-        self.create_subscription(String, topics.GOAL, guard(topics.GOAL, self.on_goal), latched)
+        subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status))
+        subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         self.create_timer(p["send_period_s"], self.send_pending)
         self.get_logger().info(HELP)
 

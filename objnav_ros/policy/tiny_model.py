@@ -19,7 +19,6 @@ Building takes a few seconds; a folder that already holds the same build is reus
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import shutil
@@ -207,17 +206,3 @@ def build_tiny_model(out_dir: str | Path, vocab: str = "qwen", seed: int = 0,
     staging.rename(out)
     return out
 
-
-def main(argv: list[str] | None = None) -> None:
-    """Console script: build a tiny model folder and print its path."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("out_dir", help="folder to write (reused when it holds the same build)")
-    parser.add_argument("--vocab", choices=VOCABS, default="qwen", help="tokenizer vocabulary")
-    parser.add_argument("--seed", type=int, default=0, help="weight initialisation seed")
-    parser.add_argument("--size", choices=SIZES, default="test", help="architecture")
-    args = parser.parse_args(argv)
-    print(build_tiny_model(args.out_dir, vocab=args.vocab, seed=args.seed, size=args.size))
-
-
-if __name__ == "__main__":
-    main()

@@ -6,7 +6,6 @@ import pickle
 
 import numpy as np
 import pytest
-from objnav_training.dataset import BagError, BagTopics, load_episodes, read_bag
 
 import objnav_ros.bags.reader as reader_module
 from objnav_ros.bags.labels import FailureWindow, Labels, Relabel, write_labels
@@ -21,6 +20,7 @@ from objnav_ros.bags.synthetic import (
 )
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core.actions import Action
+from objnav_training.dataset import BagError, BagTopics, load_episodes, read_bag
 from test.bags.ros2_layout import write_ros2_bag
 
 STORAGES = ["mcap", "sqlite3"]
@@ -194,3 +194,11 @@ def test_topic_names_are_configurable_and_namespaces_resolve(tmp_path):
     assert "missing topic /robot/odom (odom topic)" in str(errors[0])
     with pytest.raises(ValueError, match="topic rgb must not be empty"):
         BagTopics(rgb="")
+
+
+def test_a_topic_of_another_type_than_its_role_is_named_in_one_line(tmp_path):
+    bag = write_bag(tmp_path / "bag", EPISODES)
+    _, errors = load_episodes([bag], BagTopics(odom="camera/depth/image_raw"))
+    assert len(errors) == 1 and str(errors[0]).endswith(
+        "topic /camera/depth/image_raw (odom topic) is a sensor_msgs/msg/Image, expected "
+        "nav_msgs/msg/Odometry")

@@ -9,7 +9,6 @@ import time
 
 import pytest
 from nav_msgs.msg import Odometry
-from objnav_training.dataset import load_episodes
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.parameter import Parameter
 from rclpy.qos import QoSProfile, QoSReliabilityPolicy
@@ -21,6 +20,7 @@ from objnav_ros.nodes.convert import pose_from_odometry, stamp_key
 from objnav_ros.nodes.policy_node import PolicyNode
 from objnav_ros.nodes.recorder_node import RecorderNode
 from objnav_ros.nodes.sim_bridge_node import SimBridgeNode
+from objnav_training.dataset import load_episodes
 
 pytestmark = pytest.mark.ros
 RELIABLE = QoSProfile(depth=200, reliability=QoSReliabilityPolicy.RELIABLE)

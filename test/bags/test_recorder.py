@@ -8,15 +8,16 @@ import pytest
 import yaml
 from mcap.reader import make_reader
 from mcap_ros2.decoder import DecoderFactory
-from objnav_training.dataset import load_episodes, read_bag
 from rosbags.highlevel import AnyReader
 from rosbags.interfaces import QosDurability, QosReliability
 
-from objnav_ros.bags.qos import SubscriptionQos, adapted, compatible, qos
+from objnav_ros.bags.qos import adapted, compatible, qos
 from objnav_ros.bags.recorder import Incoming, Recorder, RecorderConfig
 from objnav_ros.bags.router import NO_EPISODE, EpisodeKey, EpisodeRouter
 from objnav_ros.bags.synthetic import SyntheticEpisode, episode_messages
 from objnav_ros.core.bagtypes import typestore
+from objnav_ros.core.topics import Qos
+from objnav_training.dataset import load_episodes, read_bag
 from test.bags.test_dataset import EPISODES, assert_exact
 
 S = 1_000_000_000
@@ -157,12 +158,12 @@ def test_recording_qos_follows_the_publishers():
     reliable = qos(1, 10, 1, 2, 0, 0, 1, 0, False)
     best_effort = qos(1, 5, 2, 2, 0, 0, 1, 0, False)
     latched = qos(1, 1, 1, 1, 0, 0, 1, 0, False)
-    assert adapted([reliable], 100) == SubscriptionQos(True, False, 100)
+    assert adapted([reliable], 100) == Qos(True, False, 100)
     assert adapted([reliable, best_effort], 100).reliable is False
-    assert adapted([latched], 100) == SubscriptionQos(True, True, 100)
-    assert compatible(SubscriptionQos(False, False, 1), [reliable, best_effort, latched])
-    assert not compatible(SubscriptionQos(True, False, 1), [best_effort])
-    assert not compatible(SubscriptionQos(True, True, 1), [reliable])
+    assert adapted([latched], 100) == Qos(True, True, 100)
+    assert compatible(Qos(False, False, 1), [reliable, best_effort, latched])
+    assert not compatible(Qos(True, False, 1), [best_effort])
+    assert not compatible(Qos(True, True, 1), [reliable])
     assert latched.durability == QosDurability.TRANSIENT_LOCAL
 
 

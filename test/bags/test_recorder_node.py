@@ -9,11 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from objnav_training.dataset import BagError
 from rosbags.interfaces import QosDurability, QosReliability
 from rosbags.rosbag2 import Reader
 
 from objnav_ros.bags.messages import deserialize
+from objnav_training.dataset import BagError
 
 pytestmark = pytest.mark.ros
 ROOT = Path(__file__).resolve().parents[2]

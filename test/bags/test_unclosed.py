@@ -9,14 +9,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 from mcap.reader import make_reader
-from objnav_training import train_cli
-from objnav_training.dataset import load_episodes
 from rosbags.rosbag2.storage_mcap import McapReader
 
 from objnav_ros.bags.reader import open_bag
 from objnav_ros.bags.synthetic import SyntheticEpisode, episode_messages, rgb_at, write_bag
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core.bagtypes import typestore
+from objnav_training import train_cli
+from objnav_training.dataset import load_episodes
 from test.bags.test_dataset import EPISODES, assert_exact
 
 LOG = "objnav_ros.bags.reader"

@@ -1,10 +1,10 @@
-"""Run objnav_ros.launcher on a two-ticker graph (argv: launch arguments key:=value)."""
+"""Run objnav_ros.apps.launcher on a two-ticker graph (argv: launch arguments key:=value)."""
 
 import sys
 from dataclasses import replace
 
+from objnav_ros.apps.launcher import parse_overrides, run
 from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec
-from objnav_ros.launcher import parse_overrides, run
 
 GRAPH = GraphSpec(
     name="tickers",

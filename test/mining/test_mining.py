@@ -7,10 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from objnav_training.dataset import load_episodes
 
+from objnav_ros.apps.mine import main
 from objnav_ros.core.actions import Action, action_space
-from objnav_ros.mine import main
 from objnav_ros.mining import Miner, MinerConfig, rollout, window_span, write_windows
 from objnav_ros.monitor import KINDS, OSCILLATION, Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy
@@ -22,6 +21,7 @@ from objnav_ros.sim import (
     generate_house,
     write_house,
 )
+from objnav_training.dataset import load_episodes
 
 CONTEXT = 3
 

@@ -52,7 +52,7 @@ def test_policy_follows_a_respawned_bridge(rclpy_context, ros_env, tmp_path):
     threading.Thread(target=spinner.spin, daemon=True).start()
     env = dict(ros_env, XDG_CACHE_HOME=str(tmp_path))  # the generated house goes here
     proc = subprocess.Popen(
-        [sys.executable, "-m", "objnav_ros.launcher", "--respawn", "sim_nav",
+        [sys.executable, "-m", "objnav_ros.apps.launcher", "--respawn", "sim_nav",
          "policy:=frontier", "use_monitor:=false"], cwd=ROOT, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     out = Lines(proc.stdout)

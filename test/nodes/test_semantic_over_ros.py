@@ -109,7 +109,7 @@ def test_without_semantic_images_the_frontier_policy_still_answers(rclpy_context
 
 
 def test_robot_graph_does_not_wait_for_semantic_images():
-    from objnav_ros.graphs import ROBOT_NAV
+    from objnav_ros.apps.graphs import ROBOT_NAV
 
     policy = next(node for node in ROBOT_NAV.nodes if node.name == "policy")
     assert policy.parameters["use_semantic"] is False

@@ -30,10 +30,8 @@ def test_reuses_a_complete_folder(tiny_trained, monkeypatch):
     assert build_tiny_model(tiny_trained, vocab="trained") == tiny_trained
 
 
-def test_rebuilds_on_other_settings_and_cli(tmp_path, capsys):
-    out = tmp_path / "m"
-    tiny_model.main([str(out), "--vocab", "trained", "--seed", "3"])
-    assert capsys.readouterr().out.strip() == str(out)
+def test_rebuilds_on_other_settings(tmp_path):
+    out = build_tiny_model(tmp_path / "m", vocab="trained", seed=3)
     assert json.loads((out / MARKER).read_text())["seed"] == 3
     build_tiny_model(out, vocab="trained", seed=4)
     assert json.loads((out / MARKER).read_text())["seed"] == 4

@@ -37,7 +37,7 @@ from objnav_ros.nodes.convert import (
     stamp,
     stamp_key,
 )
-from objnav_ros.nodes.executor_node import E_STOP, ExecutorNode
+from objnav_ros.nodes.executor_node import ExecutorNode
 from objnav_ros.nodes.policy_node import PolicyNode
 from test.robot.kinematics import DiffDrive
 
@@ -113,8 +113,8 @@ class Driver(Node):
         # the volatile publisher cannot serve the executor's transient-local subscription
         quiet = PublisherEventCallbacks(incompatible_qos=lambda event: None)
         self.e_stop_pubs = {
-            "latched": self.create_publisher(Bool, E_STOP, LATCHED),
-            "volatile": self.create_publisher(Bool, E_STOP, 10, event_callbacks=quiet)}
+            "latched": self.create_publisher(Bool, topics.E_STOP, LATCHED),
+            "volatile": self.create_publisher(Bool, topics.E_STOP, 10, event_callbacks=quiet)}
         self.create_subscription(EpisodeStatus, topics.EPISODE_STATUS, self.statuses.append,
                                  RELIABLE)
         self.create_subscription(NavAction, topics.ACTION, self.actions.append, RELIABLE)

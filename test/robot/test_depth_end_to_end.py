@@ -37,7 +37,6 @@ def test_policy_node_drives_the_executor_from_millimetre_depth(rclpy_context, ro
     """A wall 0.3 m ahead in 16UC1: read in metres the frontier policy turns; misread, it
     would drive on. (32FC1 end to end: test_robot_launch, the whole graph in open space.)
     """
-    pytest.importorskip("objnav_ros.policy.factory")
     policy = subprocess.Popen(
         [sys.executable, "-m", "objnav_ros.nodes.policy_node", "--ros-args",
          "-p", "policy:=frontier"], cwd=ROOT, env=ros_env)

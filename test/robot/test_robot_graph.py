@@ -5,8 +5,8 @@ import sys
 
 import yaml
 
+from objnav_ros.apps.graphs import GRAPHS
 from objnav_ros.core.params import validate
-from objnav_ros.graphs import GRAPHS
 from objnav_ros.robot.parameters import PARAMETERS, executor_config
 
 GRAPH = GRAPHS["robot_nav"]
@@ -48,7 +48,7 @@ def test_camera_odometry_and_cmd_vel_are_remapped_by_launch_arguments():
 
 
 def test_plain_launcher_lists_the_graph():
-    out = subprocess.run([sys.executable, "-m", "objnav_ros.launcher", "--list", "robot_nav",
+    out = subprocess.run([sys.executable, "-m", "objnav_ros.apps.launcher", "--list", "robot_nav",
                           "load_in_4bit:=true", "dtype:=float16"],
                          capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -18,10 +18,9 @@ TOPICS = ["rgb_topic:=/camera/rgb/image_raw", "depth_topic:=/camera/depth/image_
 
 
 def test_plain_launcher_runs_the_robot_graph(rclpy_context, ros_env):
-    pytest.importorskip("objnav_ros.policy.factory")
     with running(rclpy_context, None, depth_encoding="32FC1", depth_m=3.0) as (robot, driver, _):
         launcher = subprocess.Popen(
-            [sys.executable, "-m", "objnav_ros.launcher", "robot_nav", "policy:=frontier",
+            [sys.executable, "-m", "objnav_ros.apps.launcher", "robot_nav", "policy:=frontier",
              "goal:=chair", *TOPICS], cwd=ROOT, env=ros_env, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True)
         try:

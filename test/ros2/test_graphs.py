@@ -87,7 +87,7 @@ def test_robot_nav_remaps_show_in_node_info(ros2_env):
 def test_a_dying_node_ends_the_graph_with_status_1(launcher, ros2_env, tmp_path):
     arguments = ["policy:=vlm", f"model_path:={tmp_path / 'no_model'}"]
     cmd = (ros2_launch("sim_nav", *arguments) if launcher == "ros2 launch" else
-           [sys.executable, "-m", "objnav_ros.launcher", "sim_nav", *arguments])
+           [sys.executable, "-m", "objnav_ros.apps.launcher", "sim_nav", *arguments])
     with launched(cmd, ros2_env) as graph:
         assert graph.wait(timeout=120) == 1, graph.output[-4000:]
         assert "policy died" in graph.output

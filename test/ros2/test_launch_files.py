@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
+from objnav_ros.apps.graphs import GRAPHS
+from objnav_ros.apps.launcher import main as objnav_launch
 from objnav_ros.core.graph import BOOL_WORDS
-from objnav_ros.graphs import GRAPHS
-from objnav_ros.launcher import main as objnav_launch
 
 SHOW_ARGS = re.compile(r"^    '(\w+)':\n        (.*)\n        \(default: '(.*)'\)$", re.MULTILINE)
 REJECTED = ("maybe", "TRUE", "Off", "2", "")
@@ -39,7 +39,7 @@ def test_show_args_lists_the_table(graph, ros2_env):
 def started(graph, **arguments) -> list[str]:
     """Executables ros2 launch would start: the launch file run in a LaunchContext."""
     from launch import LaunchContext
-    from objnav_ros.launch_builder import launch_description
+    from objnav_ros.apps.launch_builder import launch_description
 
     context = LaunchContext()
     context.launch_configurations.update(arguments)

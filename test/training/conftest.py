@@ -7,14 +7,14 @@ expert episodes recorded in-process (no ROS, no bags).
 from __future__ import annotations
 
 import pytest
-from objnav_training.evaluate_sim import expert_episode
-from objnav_training.trainer import train
-from objnav_training.trainer_config import TrainConfig
 
 from objnav_ros.core.actions import action_space
 from objnav_ros.policy.tiny_model import build_tiny_model
 from objnav_ros.sim import EmbeddedSimulator, SimConfig
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.evaluate_sim import expert_episode
+from objnav_training.trainer import train
+from objnav_training.trainer_config import TrainConfig
 
 SEED_SPACE = action_space("seed")
 

@@ -3,6 +3,7 @@ import math
 import numpy as np
 import pytest
 import torch
+
 from objnav_training.awr import AWRConfig, RunningMeanStd, awr_loss
 
 NO_EXTRAS = dict(value_coef=0.0, entropy_coef=0.0, l2_coef=0.0)

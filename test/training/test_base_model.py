@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from objnav_training.base_data import FrameConfig, FrameSet
 from objnav_training.base_model import BaseModelConfig, bc_sampling
 

@@ -1,9 +1,9 @@
 import json
 
 import pytest
-from objnav_training import eval_cli, train_cli
 
 from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
+from objnav_training import eval_cli, train_cli
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,5 @@
 import pytest
+
 from objnav_training.trainer_config import TrainConfig
 
 

@@ -1,10 +1,9 @@
 import dataclasses
 
-from objnav_training.trainer_data import ActionCollator, TransitionDataset
-
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Pose2D
 from objnav_ros.policy.prompt import PromptTemplate
+from objnav_training.trainer_data import ActionCollator, TransitionDataset
 
 from .conftest import SEED_SPACE
 from .toy import FRAME, step

@@ -1,6 +1,10 @@
 import math
 
 import pytest
+
+from objnav_ros.core.actions import Action, action_space
+from objnav_ros.policy.decision import Decision, Policy
+from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 from objnav_training.evaluate import (
     EpisodeResult,
     PathAccuracy,
@@ -9,10 +13,6 @@ from objnav_training.evaluate import (
     transition_steps,
 )
 from objnav_training.evaluate_sim import closed_loop, expert_episode, expert_steps
-
-from objnav_ros.core.actions import Action, action_space
-from objnav_ros.policy.decision import Decision, Policy
-from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 
 from .conftest import SEED_SPACE
 

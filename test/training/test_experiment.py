@@ -9,17 +9,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
-from objnav_training.evaluate import expert_path_accuracy
-from objnav_training.evaluate_sim import closed_loop, expert_steps
-from objnav_training.experiment_eval import EvalSetup, evaluate_policies
-from objnav_training.experiment_run import eval_setup
-from objnav_training.stats import paired_bootstrap, wilson
 
+from objnav_ros.apps.experiment import PRESETS, ExperimentConfig
 from objnav_ros.core.actions import PRESETS as ACTION_PRESETS
 from objnav_ros.core.actions import Action
 from objnav_ros.core.dds import loopback_env
-from objnav_ros.experiment import PRESETS, ExperimentConfig
 from objnav_ros.policy.adapter_record import RECORD, check_record
 from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
@@ -27,6 +21,12 @@ from objnav_ros.policy.loader import ModelLoadError
 from objnav_ros.policy.random_policy import RandomPolicy
 from objnav_ros.sim import EmbeddedSimulator
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
+from objnav_training.evaluate import expert_path_accuracy
+from objnav_training.evaluate_sim import closed_loop, expert_steps
+from objnav_training.experiment_eval import EvalSetup, evaluate_policies
+from objnav_training.experiment_run import eval_setup
+from objnav_training.stats import paired_bootstrap, wilson
 
 ROOT = Path(__file__).resolve().parents[2]
 # The smoke run (three runs of the command) is set up by the first test that uses it.
@@ -142,7 +142,7 @@ def smoke_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("experiment")
     domain = POOL.claim()
     env = {**loopback_env(domain), "OMP_NUM_THREADS": "1"}  # tiny sizes: one thread is enough
-    command = [sys.executable, "-m", "objnav_ros.experiment", "--preset", "smoke",
+    command = [sys.executable, "-m", "objnav_ros.apps.experiment", "--preset", "smoke",
                "--out", str(out), "--quiet", "--device", "cpu"]
     try:
         first = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True,

@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+
 from objnav_training.returns import ReturnTable, discounted_returns, lambda_returns
 
 

@@ -2,12 +2,12 @@ import math
 
 import numpy as np
 import pytest
-from objnav_training.reward import SEED_REWARD, RewardConfig, calculate_reward, reward_components
-from objnav_training.transitions import EpisodeData
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor import OscillationConfig
+from objnav_training.reward import SEED_REWARD, RewardConfig, calculate_reward, reward_components
+from objnav_training.transitions import EpisodeData
 
 from .toy import step, straight, turns
 

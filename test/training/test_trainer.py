@@ -4,17 +4,17 @@ import json
 
 import numpy as np
 import torch
+
+from objnav_ros.policy.config import VLMPolicyConfig
+from objnav_ros.policy.loader import load_model
+from objnav_ros.policy.prompt import PromptTemplate
+from objnav_ros.policy.vlm_policy import VLMPolicy
 from objnav_training.awr import AWRConfig
 from objnav_training.evaluate import expert_path_accuracy, transition_steps
 from objnav_training.returns import ReturnTable
 from objnav_training.reward import calculate_reward
 from objnav_training.trainer import AWRModule, train
 from objnav_training.trainer_data import ActionCollator, TransitionDataset
-
-from objnav_ros.policy.config import VLMPolicyConfig
-from objnav_ros.policy.loader import load_model
-from objnav_ros.policy.prompt import PromptTemplate
-from objnav_ros.policy.vlm_policy import VLMPolicy
 
 from .conftest import SEED_SPACE, tiny_config
 

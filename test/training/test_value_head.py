@@ -1,11 +1,11 @@
 import pytest
 import torch
-from objnav_training.value_head import LastHiddenState, ValueHead, pool
 
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.loader import load_model
 from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.policy.scoring import PROMPT_SEGMENT, action_logprobs, collate_action_batch
+from objnav_training.value_head import LastHiddenState, ValueHead, pool
 
 from .conftest import SEED_SPACE
 from .toy import FRAME

@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from objnav_training.transitions import EpisodeData, Transition
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Pose2D
+from objnav_training.transitions import EpisodeData, Transition
 
 FRAME = np.zeros((48, 64, 3), dtype=np.uint8)
 

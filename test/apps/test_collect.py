@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from objnav_training.dataset import load_episodes
 
-from objnav_ros.graphs import GRAPHS
+from objnav_ros.apps.graphs import GRAPHS
+from objnav_training.dataset import load_episodes
 
 pytestmark = pytest.mark.ros
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ def house(tmp_path_factory):
 
 def test_collect_records_each_episode_as_a_bag_and_says_so(ros_env, tmp_path, house):
     out = subprocess.run(
-        [sys.executable, "-m", "objnav_ros.collect", "--episodes", "2", "--out", str(tmp_path),
+        [sys.executable, "-m", "objnav_ros.apps.collect", "--episodes", "2", "--out", str(tmp_path),
          "--policy", "random", "--scene", house, "--seed", "3", "--max-steps", "5",
          "--width", "64", "--height", "48", "--action-preset", "seed", "--prefix", "c",
          "--quiet"], cwd=ROOT, env=ros_env, capture_output=True, text=True, timeout=240)

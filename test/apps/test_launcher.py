@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 pytestmark = pytest.mark.ros
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def start(ros_env, *args):
@@ -93,7 +93,7 @@ def test_respawn_restarts_then_gives_up(ros_env):
 def test_objnav_launch_sim_nav_runs_episodes_and_stops_cleanly(ros_env, tmp_path):
     env = dict(ros_env, XDG_CACHE_HOME=str(tmp_path))  # the generated house goes here
     proc = subprocess.Popen(
-        [sys.executable, "-m", "objnav_ros.launcher", "sim_nav", "policy:=expert"], cwd=ROOT,
+        [sys.executable, "-m", "objnav_ros.apps.launcher", "sim_nav", "policy:=expert"], cwd=ROOT,
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         lines = read_until(proc, r"episode 0 ended \(stop\): success=True", timeout=120)

@@ -1,11 +1,9 @@
-"""Benchmarks of recording and loading (called from bench/training.py; they print nothing).
+"""The recording benchmark of bench/training.py (prints nothing).
 
 :func:`record_drops_30hz`: the simulator bridge (free-run at 30 Hz, RGB-D + odometry +
 status + TF + camera info) and the recorder node, two processes over loopback DDS; drops
 = observations the bridge published (by ``observation_seq``, between the first and the last
 one recorded) whose RGB, depth, odometry or status is missing from the bag.
-:func:`loader_transitions_per_s`: load_episodes on a synthetic bag plus decoding every
-transition's RGB and depth.
 """
 
 from __future__ import annotations
@@ -117,53 +115,3 @@ def record_drops_30hz(seconds: float = 10.0, width: int = 640, height: int = 480
         result["recorder_missing"] = summary.get("missing")
         return result
 
-
-def loader_transitions_per_s(transitions: int = 200, width: int = 640, height: int = 480,
-                             storage: str = "mcap") -> float:
-    """Transitions per second of load_episodes + decoding each one's RGB and depth."""
-    from objnav_training.dataset import load_episodes
-
-    from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
-
-    with tempfile.TemporaryDirectory(prefix="objnav_bench_") as tmp:
-        write_bag(Path(tmp) / "bag", [SyntheticEpisode(steps=transitions, width=width,
-                                                        height=height)], storage=storage)
-        begin = time.perf_counter()
-        episodes, errors = load_episodes([tmp])
-        if errors:
-            raise RuntimeError(f"benchmark: {errors[0]}")
-        count = 0
-        for episode in episodes:
-            for t in episode.transitions:
-                t.rgb()
-                t.depth()
-                count += 1
-        return count / (time.perf_counter() - begin)
-
-
-def unclosed_recovery(steps: int = 40, width: int = 320, height: int = 240,
-                      cuts: tuple[float, ...] = (0.1, 0.25, 0.5, 0.75, 0.9, 0.99)) -> dict:
-    """Messages read back from a recording cut at fractions of its size (never closed).
-
-    ``steps`` actions = ``5 * steps + 5`` messages (200 at 39); the file keeps no summary,
-    footer or metadata.yaml. Keys: ``unclosed_messages`` (written), ``unclosed_bytes``, and
-    ``unclosed_recovered`` (fraction cut at -> messages recovered; ``1.0`` = only the last
-    byte missing).
-    """
-    from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
-
-    with tempfile.TemporaryDirectory(prefix="objnav_bench_") as tmp:
-        bag = write_bag(Path(tmp) / "cut", [SyntheticEpisode(steps=steps, width=width,
-                                                             height=height)])
-        (bag / "metadata.yaml").unlink()
-        file = bag / "cut.mcap"
-        data = file.read_bytes()
-        with open_bag(bag) as reader:
-            total = reader.message_count
-        recovered = {}
-        for cut in (*cuts, 1.0):
-            file.write_bytes(data[:min(int(len(data) * cut), len(data) - 1)])
-            with open_bag(bag) as reader:
-                recovered[cut] = reader.message_count
-        return {"unclosed_messages": total, "unclosed_bytes": len(data),
-                "unclosed_recovered": recovered}

@@ -1,5 +1,5 @@
+from objnav_ros.apps.make_scene import main
 from objnav_ros.sim import load_episodes, load_scene
-from objnav_ros.sim.cli import main
 
 
 def test_cli_writes_scene_episodes_and_map(tmp_path, capsys):

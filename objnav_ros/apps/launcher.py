@@ -18,9 +18,9 @@ import sys
 import time
 from dataclasses import dataclass, replace
 
+from objnav_ros.apps.graphs import GRAPHS
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.graph import Exit, ResolvedNode, exit_outcome
-from objnav_ros.graphs import GRAPHS
 
 GRACE_S = 10.0
 POLL_S = 0.1

@@ -181,9 +181,8 @@ class Runner:
 
     def base(self) -> bool:
         """Build the stand-in base; False when the cached folder was reused unchanged."""
-        from objnav_training.base_model import train_base_model
-
         from objnav_ros.policy.adapter_record import model_fingerprint
+        from objnav_training.base_model import train_base_model
 
         folder = Path(self.model)
         before = model_fingerprint(folder) if (folder / "config.json").is_file() else ""
@@ -199,7 +198,7 @@ class Runner:
                      [f"model_path:={self.model}", f"temperature:={c.collect_temperature}",
                       f"device:={c.device}"])):
                 out = self.out / "bags" / who / f"house{house}"
-                self.tool("objnav_ros.collect", "--episodes", str(count), "--out", str(out),
+                self.tool("objnav_ros.apps.collect", "--episodes", str(count), "--out", str(out),
                           "--policy", "expert" if who == "expert" else "vlm", "--seed",
                           str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
                           *(["--quiet"] if self.quiet else []), *extra,
@@ -208,7 +207,7 @@ class Runner:
     def mine(self) -> None:
         c = self.config
         for house in c.finetune_houses:
-            self.tool("objnav_ros.mine", "--out", str(self.out / "mined" / f"house{house}"),
+            self.tool("objnav_ros.apps.mine", "--out", str(self.out / "mined" / f"house{house}"),
                       "--policy", "vlm", "--model", self.model, "--seed", str(house),
                       "--n-episodes", str(c.mine_episodes), *self.world_args(),
                       *(["--quiet"] if self.quiet else []))

@@ -1,6 +1,6 @@
 """``objnav-collect --episodes N --out DIR``: record N expert episodes as bags, headless.
 
-Runs the ``collect`` graph (objnav_ros/graphs.py) as processes under loopback DDS, in stages
+Runs the ``collect`` graph (objnav_ros/apps/graphs.py) as processes under loopback DDS, in stages
 (:class:`StagedLauncher`): recorder, policy (``--policy expert`` by default), simulator bridge
 (lock-step, exits after N episodes).
 A progress bar follows the episodes the recorder has seen end; the graph stops when the
@@ -22,11 +22,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from objnav_ros.apps.graphs import COLLECT
+from objnav_ros.apps.launcher import Launcher, parse_overrides
 from objnav_ros.core import topics
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.paths import writable_dir
-from objnav_ros.graphs import COLLECT
-from objnav_ros.launcher import Launcher, parse_overrides
 
 READY_TIMEOUT_S = 60.0
 ACTION_TOPIC = "/" + topics.ACTION
