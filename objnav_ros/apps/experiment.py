@@ -50,6 +50,7 @@ class ExperimentConfig:
     base_episodes: int = 25  # per base house
     base_vl_steps: int = 1500
     base_bc_steps: int = 1500
+    base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
     finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
     expert_episodes: int = 6  # per fine-tuning house
     policy_episodes: int = 8
@@ -265,6 +266,7 @@ def base_config(config: ExperimentConfig, out_dir: str):
                          config.action_preset, config.max_steps)
     return BaseModelConfig(out_dir=out_dir, frames=frames, vl_steps=config.base_vl_steps,
                            bc_steps=config.base_bc_steps,
+                           off_path_weight=config.base_off_path_weight,
                            validation_houses=max(1, len(config.base_houses) // 12))
 
 
