@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 
 from objnav_ros.core.actions import (
@@ -7,7 +6,6 @@ from objnav_ros.core.actions import (
     Action,
     ActionSpace,
     action_space,
-    carried,
 )
 
 
@@ -29,16 +27,6 @@ def test_presets():
     assert (seed.forward_m, seed.turn_deg) == (0.4, 15.0)
     assert Action.STOP not in seed and Action.MOVE_FORWARD in seed
     assert action_space("seed", turn_deg=10.0).turn_deg == 10.0
-
-
-def test_carried_amounts_replace_the_presets_and_zero_keeps_them():
-    seed = PRESETS["seed"]
-    assert carried(seed, 0.0, 0.0, 0.0) is seed
-    assert carried(seed, float(np.float32(0.4)), 15.0, 30.0) is seed  # float32 of the same
-    moved = carried(seed, float(np.float32(0.6)), 0.0, 0.0)
-    assert (moved.forward_m, moved.turn_deg, moved.actions) == (0.6, 15.0, seed.actions)
-    with pytest.raises(ValueError, match="forward_m"):
-        carried(seed, -1.0, 0.0, 0.0)
 
 
 @pytest.mark.parametrize("text", ["MOVE_FORWARD", "move_forward", "move forward", " Move-Forward "])

@@ -15,6 +15,7 @@ from pathlib import Path
 from objnav_ros.bags.messages import deserialize, header_stamp_ns, stamp_ns
 from objnav_ros.bags.reader import BagError, FrameRef, describe, open_bag, resolve_topic
 from objnav_ros.core import topics as default_topics
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 
 MONITOR_KINDS = {0: "oscillation", 1: "stuck", 2: "collision"}
@@ -60,6 +61,7 @@ class StatusRecord:
     done: bool
     success: bool
     distance_to_goal: float
+    contract: RunContract
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,8 @@ def index_bag(path: str | Path, wanted: BagTopics = DEFAULT_TOPICS) -> BagIndex:
             for connection, timestamp, raw in reader.messages(connections):
                 counts[connection.id] += 1
                 _file(index, by_topic[connection.topic], connection, timestamp, raw)
+        except BagError:
+            raise
         except Exception as exc:  # noqa: BLE001 - a broken file, whatever the reader says
             raise BagError(path, f"truncated or corrupt: {describe(exc)}") from exc
         for connection in connections:
@@ -139,10 +143,15 @@ def _file(index: BagIndex, role: str, connection, timestamp: int, raw: bytes) ->
     if role == "status":
         stamp = stamp_ns(msg.header.stamp)
         if stamp not in index.statuses:
+            try:
+                contract = RunContract.from_fields(msg.contract)
+            except ValueError as exc:
+                raise BagError(index.path, f"{connection.topic} at {stamp / 1e9:.9f} s: "
+                               f"contract: {exc}") from None
             index.statuses[stamp] = StatusRecord(
                 stamp, timestamp, int(msg.observation_seq), msg.episode_id, int(msg.step),
                 msg.object_category, bool(msg.collided), bool(msg.done), bool(msg.success),
-                float(msg.distance_to_goal))
+                float(msg.distance_to_goal), contract)
     elif role == "action":
         index.actions.append(ActionRecord(stamp_ns(msg.header.stamp), int(msg.observation_seq),
                                           int(msg.action), msg.source))

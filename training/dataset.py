@@ -5,6 +5,8 @@ depth and odometry sharing one stamp; its action is the first NavAction echoing 
 ``observation_seq`` (or its stamp when the seq is 0); the next observation (step + 1) gives
 ``next_pose``, ``collided``, ``done``, ``success`` and ``next_distance_to_goal``. A bag may hold
 one episode (recorder ``split:=episode``) or many (``split:=session``, ``ros2 bag record``).
+An episode's run contract (action amounts, camera model) is the one its statuses carry: it
+must be there and stay the same through the episode.
 
 :func:`load_episodes` never stops at a bad bag: each problem is one :class:`BagError` line
 naming the file (empty, missing topic, truncated/corrupt, a step without its action...), logged
@@ -18,12 +20,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 from objnav_ros.bags.labels import Labels, read_labels
 from objnav_ros.bags.reader import BagError, find_bags
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import AMOUNTS, RunContract
 from objnav_training.bag_index import (
     DEFAULT_TOPICS,
     BagIndex,
@@ -96,7 +99,26 @@ class _Episode:
                             f"{self.index.topics.get('goal', 'goal topic')}")
         return goals[-1] if earlier else goals[0]
 
+    def contract(self) -> RunContract:
+        """The run contract every status of the episode carries (at least the amounts)."""
+        first = self.run[0].contract
+        missing = first.missing(AMOUNTS)
+        if missing:
+            raise self.fail(f"{self.topic('status')} carries no run contract (contract."
+                            f"{missing[0]} is 0): recorded before the contract existed, "
+                            "re-record it")
+        for status in self.run[1:]:
+            now = status.contract
+            changed = [f.name for f in fields(now)
+                       if getattr(now, f.name) != getattr(first, f.name)]
+            if changed:
+                name = changed[0]
+                raise self.fail(f"the run contract changes at step {status.step}: contract."
+                                f"{name} {getattr(first, name)} -> {getattr(now, name)}")
+        return first
+
     def build(self, by_seq: dict, by_stamp: dict, labels: dict) -> EpisodeData:
+        contract = self.contract()
         steps = sorted(self.by_step)
         for a, b in zip(steps, steps[1:], strict=False):
             if b != a + 1:
@@ -125,7 +147,8 @@ class _Episode:
         missing = sorted(set(self.relabels) - {t.step for t in transitions})
         if missing:
             raise self.fail(f"labels.json relabels steps {missing}, which have no transition")
-        return EpisodeData(self.episode_id, self.index.path, tuple(transitions), labels)
+        return EpisodeData(self.episode_id, self.index.path, tuple(transitions), labels,
+                           contract)
 
 
 def _episode_labels(index: BagIndex, labels: Labels, episode_id: str) -> dict:

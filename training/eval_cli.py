@@ -23,9 +23,10 @@ from objnav_ros.core.actions import PRESETS, Action
 from objnav_ros.core.paths import writable_dir
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import MonitorConfig
-from objnav_ros.policy.factory import PolicySettings, make_policy
+from objnav_ros.policy.factory import PolicySettings, check_adapter, make_policy
 from objnav_ros.sim import EmbeddedSimulator, SimConfig, save_topdown
 from objnav_ros.sim.scene_source import SceneSource
+from objnav_training.contract import common_contract
 from objnav_training.evaluate import expert_path_accuracy, summarize, transition_steps
 from objnav_training.evaluate_sim import closed_loop, expert_steps
 from objnav_training.report import markdown_table, write_comparison
@@ -60,18 +61,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def policies(args: argparse.Namespace) -> dict[str, PolicySettings]:
-    """Named settings: 'frozen', each adapter (NAME=DIR, default 'finetuned'), baselines."""
-    space = PRESETS[args.actions]
+def policies(args: argparse.Namespace, sim: SimConfig) -> dict[str, PolicySettings]:
+    """Named settings: 'frozen', each adapter (NAME=DIR, default 'finetuned'), baselines.
+
+    Each acts under the simulator's run contract; an adapter trained under another is
+    refused here (one line), before any policy runs.
+    """
+    space = sim.action_space
     vlm = PolicySettings(kind="vlm", actions=space, seed=args.seed, model_path=args.model,
-                         mode=args.mode, device=args.device)
+                         mode=args.mode, device=args.device, sim=sim)
     named = {"frozen": vlm}
     for i, spec in enumerate(args.adapter):
         default = "finetuned" if len(args.adapter) == 1 else f"finetuned{i + 1}"
         name, _, path = spec.partition("=") if "=" in spec else (default, "", spec)
         named[name] = dataclasses.replace(vlm, adapter_path=path)
+        check_adapter(named[name])
     for kind in args.baseline:
-        named[kind] = PolicySettings(kind=kind, actions=space, seed=args.seed)
+        named[kind] = PolicySettings(kind=kind, actions=space, seed=args.seed, sim=sim)
     return named
 
 
@@ -82,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                            max_steps=args.max_steps, seed=args.seed)
         source = SceneSource(scene=args.scene, episodes=args.episodes, seed=args.seed,
                              n_episodes=args.n_episodes, cache_dir=args.cache_dir)
-        named = policies(args)
+        named = policies(args, config)
         writable_dir(args.out / "maps", "--out")
     except ValueError as err:
         print(f"{PROG}: error: {err}", file=sys.stderr)
@@ -95,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         if not bag_episodes:
             print(f"{PROG}: error: no episodes in {args.expert_bags}", file=sys.stderr)
             return 1
+        try:
+            common_contract(bag_episodes, config.contract(), "the simulator's")
+        except ValueError as err:
+            print(f"{PROG}: error: --expert-bags {err}", file=sys.stderr)
+            return 2
     summaries, rows = {}, {}
     with EmbeddedSimulator(source.scene_path(), config) as sim:
         episodes = source.load_episodes(config, sim.random_episode)

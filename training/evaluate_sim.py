@@ -50,7 +50,8 @@ def expert_episode(sim: Simulator, episode: Episode) -> EpisodeData:
             distance_to_goal=distance, next_distance_to_goal=step.distance_to_goal,
             success=last and final.success, source="expert"))
         distance = step.distance_to_goal
-    return EpisodeData(episode.episode_id, "simulator", tuple(transitions))
+    return EpisodeData(episode.episode_id, "simulator", tuple(transitions),
+                       contract=sim.config.contract())
 
 
 def closed_loop(policy: Policy, sim: Simulator, episodes: Sequence[Episode],

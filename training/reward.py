@@ -11,7 +11,8 @@ For transition t with distance d_t before and d_{t+1} after its action::
 d is the geodesic distance to the goal where the transition knows it (simulation) and the
 Euclidean distance to the episode's final position otherwise (the seed's rule: it assumes the
 episode ends at the goal, as expert and teleop episodes do). Oscillation uses the same
-:class:`~objnav_ros.monitor.Monitor` code as the monitor node.
+:class:`~objnav_ros.monitor.Monitor` code as the monitor node, with the MOVE_FORWARD length of
+the episode's run contract.
 """
 
 from __future__ import annotations
@@ -63,19 +64,25 @@ def _distances(t: Transition, final: tuple[float, float]) -> tuple[float, float]
     return before, math.hypot(t.next_pose.x - final[0], t.next_pose.y - final[1])
 
 
-def oscillation_steps(transitions: tuple[Transition, ...], config: OscillationConfig) -> np.ndarray:
+def oscillation_steps(transitions: tuple[Transition, ...], config: OscillationConfig,
+                      forward_m: float) -> np.ndarray:
     """True at each transition where the monitor reports an oscillation."""
     monitor = Monitor(MonitorConfig(oscillation=config))
     flags = np.zeros(len(transitions), dtype=bool)
     for i, t in enumerate(transitions):
         # Transitions carry no stamps: the step number is the clock (the detector counts steps).
-        record = StepRecord(i + 1, float(i + 1), t.action, t.pose, t.next_pose, t.collided)
+        record = StepRecord(i + 1, float(i + 1), t.action, t.pose, t.next_pose, t.collided,
+                            forward_m)
         flags[i] = any(v.kind == OSCILLATION for v in monitor.update(record))
     return flags
 
 
 def reward_components(episode: EpisodeData, config: RewardConfig) -> dict[str, np.ndarray]:
     """Each signed reward term per transition of ``episode`` (keys: :data:`COMPONENTS`)."""
+    forward_m = episode.contract.forward_m
+    if not forward_m:
+        raise ValueError(f"{episode.source_file}: episode {episode.episode_id}: its run contract "
+                         "has no forward_m")
     transitions = episode.transitions
     final = (episode.final_pose.x, episode.final_pose.y)
     n = len(transitions)
@@ -93,7 +100,7 @@ def reward_components(episode: EpisodeData, config: RewardConfig) -> dict[str, n
         "success": success,
         "collision": -config.collision_penalty * collided,
         "oscillation": -config.oscillation_penalty
-        * oscillation_steps(transitions, config.oscillation),
+        * oscillation_steps(transitions, config.oscillation, forward_m),
         "step": np.full(n, -config.step_cost),
     }
 

@@ -11,7 +11,8 @@ too where installed), and any devices/strategy Lightning offers, e.g. DDP on sev
 (Lightning's own launcher starts the other processes.) Only the LoRA weights and the value
 head train; checkpoints hold just those (plus the value cache and advantage statistics).
 Outputs in ``out_dir``: ``adapter/`` (peft ``save_pretrained``: the policy node's
-``adapter_path``), ``checkpoints/``, ``logs/``, ``metrics.json``, ``training_curves.png``.
+``adapter_path``, with ``objnav_adapter.json``: what it was trained with, the episodes' run
+contract included), ``checkpoints/``, ``logs/``, ``metrics.json``, ``training_curves.png``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader
 
+from objnav_ros.core.contract import RunContract
 from objnav_ros.policy.adapter_record import adapter_record, write_record
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.loader import load_adapter, load_model
@@ -35,6 +37,7 @@ from objnav_ros.policy.lora import attach_lora
 from objnav_ros.policy.prompt import PromptTemplate
 from objnav_ros.policy.scoring import PROMPT_SEGMENT, action_logprobs
 from objnav_training.awr import RunningMeanStd, awr_loss
+from objnav_training.contract import common_contract
 from objnav_training.report import plot_training_curves
 from objnav_training.returns import ReturnTable
 from objnav_training.reward import calculate_reward
@@ -147,6 +150,8 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
 
     if not episodes:
         raise ValueError("episodes: nothing to train on")
+    contract = common_contract(episodes, RunContract.of(config.action_space),
+                               f"action preset {config.actions!r}")
     L.seed_everything(config.seed, workers=True, verbose=False)
     out = Path(config.out_dir)
     rewards = [calculate_reward(episode, config.reward) for episode in episodes]
@@ -201,8 +206,9 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
     if trainer.is_global_zero:
         module.model.save_pretrained(adapter)
         write_record(adapter, adapter_record(
-            config.model_path, config.action_space, config.actions, module.template.text,
-            config.min_pixels, config.max_pixels, weighting=config.awr.weighting,
+            config.model_path, config.action_space.actions, config.actions, contract,
+            module.template.text, config.min_pixels, config.max_pixels,
+            weighting=config.awr.weighting,
             seed=config.seed, steps=trainer.global_step, lora=dataclasses.asdict(config.lora),
             use_expert_labels=config.use_expert_labels, episodes=len(episodes)))
         (out / "metrics.json").write_text(json.dumps(metrics, indent=2))

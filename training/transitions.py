@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 
 Loader = Callable[[], np.ndarray]
@@ -41,12 +42,13 @@ class Transition:
 
 @dataclass(frozen=True)
 class EpisodeData:
-    """Transitions of one episode in step order, with where it came from."""
+    """Transitions of one episode in step order, with where it came from and its run contract."""
 
     episode_id: str
     source_file: str
     transitions: tuple[Transition, ...]
     labels: dict = field(default_factory=dict)  # e.g. failure-window kind and step range
+    contract: RunContract = field(default_factory=RunContract)  # amounts, camera; 0 = unknown
 
     @property
     def final_pose(self) -> Pose2D:

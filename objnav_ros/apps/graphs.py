@@ -110,7 +110,9 @@ ROBOT_NAV = GraphSpec(
         LaunchArg("depth_topic", "/camera/aligned_depth_to_color/image_raw",
                   "Depth image aligned to colour, same stamps (16UC1 mm or 32FC1 m)."),
         LaunchArg("camera_info_topic", "/camera/color/camera_info",
-                  "CameraInfo of the colour image."),
+                  "CameraInfo of the colour image (the run contract's camera model)."),
+        LaunchArg("camera_height_m", "0.0",
+                  "Camera height above the floor (m); 0 = not known (policy frontier needs it)."),
         LaunchArg("odom_topic", "/odom", "Odometry of the base (nav_msgs/Odometry)."),
         LaunchArg("cmd_vel_topic", "/cmd_vel", "Velocity command of the base (Twist)."),
         LaunchArg("estop_topic", "/e_stop",
@@ -138,7 +140,6 @@ ROBOT_NAV = GraphSpec(
             remappings=(
                 ("camera/rgb/image_raw", Arg("rgb_topic")),
                 ("camera/depth/image_raw", Arg("depth_topic")),
-                ("camera/rgb/camera_info", Arg("camera_info_topic")),
                 ("odom", Arg("odom_topic")),
             ),
         ),
@@ -147,12 +148,13 @@ ROBOT_NAV = GraphSpec(
             executable="executor",
             module="objnav_ros.nodes.executor_node",
             parameters={
-                **forward("goal", "action_preset", "tilt_topic"),
+                **forward("goal", "action_preset", "tilt_topic", "camera_height_m"),
                 "require_depth": Arg("use_depth"),
             },
             remappings=(
                 ("camera/rgb/image_raw", Arg("rgb_topic")),
                 ("camera/depth/image_raw", Arg("depth_topic")),
+                ("camera/rgb/camera_info", Arg("camera_info_topic")),
                 ("odom", Arg("odom_topic")),
                 ("cmd_vel", Arg("cmd_vel_topic")),
                 ("e_stop", Arg("estop_topic")),

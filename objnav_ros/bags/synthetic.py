@@ -18,8 +18,10 @@ import numpy as np
 from objnav_ros.bags.messages import NS_PER_S
 from objnav_ros.bags.writer import BagWriter
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, Action, ActionSpace
+from objnav_ros.core.actions import PRESETS, Action
 from objnav_ros.core.bagtypes import typestore
+from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 
 ACTION_CYCLE = (Action.MOVE_FORWARD, Action.TURN_LEFT, Action.MOVE_FORWARD, Action.TURN_RIGHT)
@@ -34,10 +36,18 @@ class SyntheticEpisode:
     height: int = 24
     success: bool = True
     done: bool = True  # the last observation ends the episode
+    contract: RunContract | None = None  # None: habitat amounts, this image size, hfov 79 deg
 
     def __post_init__(self) -> None:
         if self.steps < 0 or self.width < 1 or self.height < 1:
             raise ValueError("steps must be >= 0 and the image at least 1 x 1")
+
+    @property
+    def run_contract(self) -> RunContract:
+        """The contract its statuses carry."""
+        if self.contract is not None:
+            return self.contract
+        return RunContract.of(PRESETS["habitat"], CameraModel(self.width, self.height, 79.0), 0.88)
 
 
 def pose_at(step: int) -> Pose2D:
@@ -66,11 +76,8 @@ class _Messages:
     def __init__(self) -> None:
         self.t = typestore().types
 
-    @staticmethod
-    def amounts(space: ActionSpace) -> dict[str, float]:
-        """EpisodeStatus's action-amount fields for ``space``."""
-        return {"forward_m": space.forward_m, "turn_deg": space.turn_deg,
-                "look_deg": space.look_deg}
+    def contract(self, contract: RunContract):
+        return self.t["objnav_ros/msg/RunContract"](**contract.to_dict())
 
     def header(self, stamp: int, frame: str):
         sec, nsec = divmod(stamp, NS_PER_S)
@@ -108,7 +115,7 @@ class _Messages:
             done=done, success=done and ep.success, distance_to_goal=distance_at(step),
             spl=0.5 if done and ep.success else 0.0, path_length=0.25 * step,
             end_reason=("stop" if ep.success else "max_steps") if done else "",
-            **self.amounts(PRESETS["habitat"]))
+            contract=self.contract(ep.run_contract))
 
     def action(self, stamp: int, seq: int, action: Action):
         return self.t["objnav_ros/msg/NavAction"](

@@ -7,7 +7,7 @@ ObjectNav action names. Amounts live in :class:`ActionSpace`, never in the ids.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 
 class Action(enum.IntEnum):
@@ -112,13 +112,3 @@ def action_space(preset: str = "habitat", **overrides) -> ActionSpace:
     fields.update(overrides)
     return ActionSpace(**fields)
 
-
-def carried(space: ActionSpace, forward_m: float, turn_deg: float, look_deg: float) -> ActionSpace:
-    """``space`` with the amounts a stream carries (EpisodeStatus, float32); 0 = not carried.
-
-    Amounts are rounded to 6 decimals, so a float32 0.4 is 0.4 again.
-    """
-    amounts = {"forward_m": forward_m, "turn_deg": turn_deg, "look_deg": look_deg}
-    changed = {name: round(float(value), 6) for name, value in amounts.items() if value}
-    changed = {name: v for name, v in changed.items() if v != getattr(space, name)}
-    return replace(space, **changed) if changed else space

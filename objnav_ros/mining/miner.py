@@ -41,7 +41,7 @@ def write_windows(sim: Simulator, run: Rollout, out: Path, context: int) -> list
         name = f"{safe_name(episode_id)}_{number:03d}_{verdict.kind}"
         bag = write_window_bag(free_path(out, name),
                                list(run.frames[span.first:span.last + 1]), labels,
-                               sim.config.action_space)
+                               sim.config.contract())
         written.append((verdict.kind, bag))
     return written
 

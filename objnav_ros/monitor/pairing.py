@@ -28,7 +28,8 @@ Steps (:class:`StepPairer`), two ways to tell that a step completed:
   NavAction that answered the previous status's observation (same ``observation_seq``;
   with seq 0, the last action received since the previous status); its poses are the
   odometry stamped at the two statuses' stamps, ``collided`` is the status's flag and the
-  forward length is the status's ``forward_m`` (the amount the executing node used).
+  forward length is the ``forward_m`` of the status's run contract (the amount the
+  executing node used).
   A new ``episode_id`` or a smaller step number starts a new episode; a repeated status
   is ignored.
 - ``action`` (real robot, no EpisodeStatus): each NavAction answers an observation, so
@@ -314,7 +315,7 @@ class StepPairer:
     ) -> list[StepRecord | EpisodeStart]:
         """An EpisodeStatus: a new episode, or the completion of one step.
 
-        ``forward_m``: the status's MOVE_FORWARD length; 0 = not carried (``self.forward_m``).
+        ``forward_m``: its contract's MOVE_FORWARD length; 0 = not carried (``self.forward_m``).
         """
         items: list[StepRecord | EpisodeStart] = []
         last = self._last

@@ -17,6 +17,7 @@ from std_msgs.msg import Header
 
 from objnav_ros.core import topics
 from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.images import (
     depth_from_image,
     image_fields,
@@ -24,6 +25,7 @@ from objnav_ros.core.images import (
     semantic_from_image,
 )
 from objnav_ros.core.types import Pose2D
+from objnav_ros.msg import RunContract as RunContractMsg
 
 NS_PER_S = 1_000_000_000
 
@@ -70,6 +72,18 @@ def camera_model(msg: CameraInfo) -> CameraModel:
         return CameraModel.from_focal(msg.width, msg.height, float(msg.k[0]))
     except ValueError as exc:
         raise BadMessage(topics.CAMERA_INFO, f"camera info: {exc} (uncalibrated?)") from None
+
+
+def contract_msg(contract: RunContract) -> RunContractMsg:
+    return RunContractMsg(**contract.to_dict())
+
+
+def run_contract(msg: RunContractMsg, topic: str = topics.EPISODE_STATUS) -> RunContract:
+    """The run contract an EpisodeStatus carries; BadMessage when a value is unusable."""
+    try:
+        return RunContract.from_fields(msg)
+    except ValueError as exc:
+        raise BadMessage(topic, f"{topic}: contract: {exc}") from None
 
 
 def yaw_quaternion(yaw: float) -> Quaternion:

@@ -1,10 +1,12 @@
 """Action executor node: NavActions in, cmd_vel at a fixed rate out, EpisodeStatus per step.
 
-The real-robot stand-in for the simulator bridge (each EpisodeStatus carries the action
-amounts executed: ``action_preset`` with any ``forward_m``/``turn_deg``/``look_deg``
-override, so the policy and the monitor use them too): the logic (closed-loop motion,
-pre-emption, watchdogs, lock-step reports) is :class:`objnav_ros.robot.ActionExecutor`;
-this node converts messages and time. cmd_vel is published from a timer at
+The real-robot stand-in for the simulator bridge. Each EpisodeStatus carries the run contract:
+the action amounts executed (``action_preset`` with any ``forward_m``/``turn_deg``/``look_deg``
+override) and the camera model (size and field of view from ``camera_info``, the height from
+``camera_height_m``; no observation is reported before ``camera_info`` arrived), so the
+policy, the monitor and bags use them too. The logic (closed-loop motion, pre-emption,
+watchdogs, lock-step reports) is :class:`objnav_ros.robot.ActionExecutor`; this node
+converts messages and time. cmd_vel is published from a timer at
 ``control_rate_hz`` (zero when idle or stopped), plus at once on STOP and e-stop.
 The e-stop topic ``e_stop`` (std_msgs/Bool) is subscribed twice: reliable
 transient-local, so a latched publisher's standing True applies at start-up, and
@@ -26,13 +28,20 @@ from nav_msgs.msg import Odometry
 from rclpy.duration import Duration
 from rclpy.event_handler import SubscriptionEventCallbacks
 from rclpy.node import Node
-from sensor_msgs.msg import Image
+from sensor_msgs.msg import CameraInfo, Image
 from std_msgs.msg import Bool, Float64, String
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import ActionSpace
+from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import NS_PER_S, pose_from_odometry, stamp_key
+from objnav_ros.nodes.convert import (
+    NS_PER_S,
+    camera_model,
+    contract_msg,
+    pose_from_odometry,
+    stamp_key,
+)
 from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.pubsub import profile, publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
@@ -71,6 +80,8 @@ class ExecutorNode(Node):
             subscription(self, topics.DEPTH, guard(topics.DEPTH, self.on_depth))
         # the base's odometry, whatever its publisher offers
         subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom), qos=topics.SENSOR_DATA)
+        self.camera: CameraModel | None = None
+        subscription(self, topics.CAMERA_INFO, guard(topics.CAMERA_INFO, self.on_camera_info))
         subscription(self, topics.ACTION, guard(topics.ACTION, self.on_action))
         subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         quiet = SubscriptionEventCallbacks(incompatible_qos=lambda event: self.get_logger().debug(
@@ -97,6 +108,9 @@ class ExecutorNode(Node):
 
     def on_odom(self, msg: Odometry) -> None:
         self.core.on_odom(pose_from_odometry(msg), self.now(), stamp_key(msg.header.stamp))
+
+    def on_camera_info(self, msg: CameraInfo) -> None:
+        self.camera = camera_model(msg)
 
     def on_goal(self, msg: String) -> None:
         if self.core.on_goal(msg.data, self.now()):
@@ -127,11 +141,21 @@ class ExecutorNode(Node):
         self.report()
 
     def report(self) -> None:
+        if self.camera is None:  # every observation is reported with its camera model
+            return
         status = self.core.take_status(self.now())
         if status is not None:
-            self.status_pub.publish(status_msg(status, self.core.config.actions))
+            self.status_pub.publish(status_msg(status, self.contract()))
+
+    def contract(self) -> RunContract:
+        """The run contract in force: the amounts executed and the camera (as far as known)."""
+        return RunContract.of(self.core.config.actions, self.camera,
+                              self.params["camera_height_m"])
 
     def publish_diagnostics(self) -> None:
+        if self.camera is None:
+            self.get_logger().warning(f"no observation is reported before {topics.CAMERA_INFO} "
+                                      "gives the camera model", throttle_duration_sec=10.0)
         summary = self.core.summary(self.now())
         status = DiagnosticStatus(
             level=LEVELS[summary.level], name=f"{self.get_name()}: base", hardware_id="base",
@@ -165,14 +189,14 @@ class ExecutorNode(Node):
         super().destroy_node()
 
 
-def status_msg(report: StatusReport, space: ActionSpace) -> EpisodeStatus:
-    """The report as an EpisodeStatus carrying the amounts ``space`` executes."""
+def status_msg(report: StatusReport, contract: RunContract) -> EpisodeStatus:
+    """The report as an EpisodeStatus carrying ``contract``."""
     msg = EpisodeStatus(
         observation_seq=report.observation_seq, episode_id=report.episode_id,
         object_category=report.object_category, step=report.step, collided=report.collided,
         done=report.done, success=False, distance_to_goal=math.nan, spl=math.nan,
         path_length=report.path_length, end_reason=report.end_reason,
-        forward_m=space.forward_m, turn_deg=space.turn_deg, look_deg=space.look_deg)
+        contract=contract_msg(contract))
     msg.header.stamp = Time(sec=report.stamp_ns // NS_PER_S, nanosec=report.stamp_ns % NS_PER_S)
     msg.header.frame_id = report.frame_id
     return msg

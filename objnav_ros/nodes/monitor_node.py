@@ -4,7 +4,8 @@ Steps are assembled by :class:`objnav_ros.monitor.StepPairer` (``pairing`` param
 ``status`` = one step per EpisodeStatus, poses from the odometry with the status's stamp;
 ``action`` = one step per NavAction, for robots without EpisodeStatus) and judged by
 :class:`objnav_ros.monitor.Monitor`. The MOVE_FORWARD length the stuck and collision rules
-measure against is the one each EpisodeStatus carries (``forward_m`` only where none does).
+measure against is the one each EpisodeStatus's run contract carries (``forward_m`` only where
+none does).
 A bad message (e.g. an unknown action id) is dropped and counted
 (:mod:`objnav_ros.nodes.guard`). Detector settings are parameters named
 ``<detector>.<setting>``; a run-time change is validated and re-creates the detectors.
@@ -46,7 +47,8 @@ PARAMETERS = [
               choices=("status", "action"), read_only=True),
     ParamSpec("forward_m", 0.25,
               "Commanded length of MOVE_FORWARD (m) where the stream carries none: action "
-              "pairing, or an EpisodeStatus without forward_m (which overrides this).",
+              "pairing, or an EpisodeStatus whose contract has no forward_m (which overrides "
+              "this).",
               min_value=0.01, max_value=5.0),
     ParamSpec("odom_tolerance_s", 0.1,
               "Largest stamp difference between a step and the odometry used as its pose (s).",
@@ -109,7 +111,7 @@ class MonitorNode(Node):
     def on_status(self, msg: EpisodeStatus) -> None:
         self.judge(self.pairer.add_status(msg.episode_id, msg.step, msg.observation_seq,
                                           seconds(msg.header.stamp), msg.collided,
-                                          msg.forward_m))
+                                          msg.contract.forward_m))
 
     def judge(self, items) -> None:
         """Reset on a new episode; publish each verdict and then the diagnostics."""

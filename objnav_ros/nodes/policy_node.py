@@ -10,10 +10,11 @@ carried: the newest complete one of the current bridge session (a restarted or d
 bridge, or time going back, starts a new session, which is followed and logged; see
 :mod:`objnav_ros.monitor.pairing`). One whose images fail to convert waits for the bridge's
 republish.
-The action amounts and the camera model come with the stream (the run contract): each
-EpisodeStatus carries the amounts the bridge or executor executes (``action_preset`` gives only
-the allowed actions and the amounts until a status says otherwise), and a policy that reads
-depth takes its camera model from CameraInfo and answers no observation before one arrived.
+The action amounts and the camera model come with the stream: each EpisodeStatus carries the
+run contract of the bridge or executor (``action_preset`` gives only the allowed actions, and
+the amounts until a status says otherwise); a policy that reads depth answers no observation
+before the contract holds the whole camera model, and a VLM adapter trained under another
+contract is refused (each status dropped with one line naming the adapter and the field).
 Decision latency, valid-action % and dropped bad messages (see :mod:`objnav_ros.nodes.guard`)
 go to /diagnostics.
 """
@@ -25,18 +26,18 @@ import time
 from diagnostic_msgs.msg import DiagnosticArray, DiagnosticStatus, KeyValue
 from nav_msgs.msg import Odometry
 from rclpy.node import Node
-from sensor_msgs.msg import CameraInfo, Image
+from sensor_msgs.msg import Image
 from std_msgs.msg import String
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, ActionSpace, action_space, carried
-from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.actions import PRESETS, action_space
+from objnav_ros.core.contract import CAMERA, RunContract
 from objnav_ros.core.history import ActionHistory
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.monitor.pairing import Frame, LockStep, Mark
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import camera_model, frame_arrays, pose_from_odometry, stamp_key
+from objnav_ros.nodes.convert import frame_arrays, pose_from_odometry, run_contract, stamp_key
 from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
@@ -102,8 +103,8 @@ class PolicyNode(Node):
             max_new_tokens=p["max_new_tokens"], temperature=p["temperature"],
             fallback_action=p["fallback_action"], prompt_file=p["prompt_file"],
             scene=p["scene"], episodes=p["episodes"])
-        self.policy = make_policy(self.settings)
-        self.camera: CameraModel | None = None
+        self.contract = RunContract()  # what the stream carried so far
+        self.policy = make_policy(self.settings, self.contract)
         self.needs_depth = self.policy.needs_depth
         self.needs_pose = self.policy.needs_pose
         self.needs_semantic = self.policy.needs_semantic and p["use_semantic"]
@@ -123,9 +124,6 @@ class PolicyNode(Node):
             subscription(self, topics.SEMANTIC, guard(topics.SEMANTIC, self.on_semantic))
         if self.needs_pose:
             subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom))
-        if self.needs_depth:  # depth is read through the camera model
-            subscription(self, topics.CAMERA_INFO,
-                         guard(topics.CAMERA_INFO, self.on_camera_info))
         subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status))
         subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
@@ -151,15 +149,8 @@ class PolicyNode(Node):
                            participant(info))
         self._try_answer()
 
-    def on_camera_info(self, msg: CameraInfo) -> None:
-        camera = camera_model(msg)
-        if camera != self.camera:
-            self.camera = camera
-            self._follow(self.settings.actions)
-        self._try_answer()
-
     def on_status(self, msg: EpisodeStatus, info: dict) -> None:
-        self._follow(carried(self.settings.actions, msg.forward_m, msg.turn_deg, msg.look_deg))
+        self._follow(run_contract(msg.contract))
         mark = Mark(stamp_key(msg.header.stamp), msg.observation_seq, msg.episode_id, msg.step)
         change = self.lock.add_status(mark, msg, participant(info))
         if change.session:
@@ -172,17 +163,18 @@ class PolicyNode(Node):
             self.policy.reset()
         self._try_answer()
 
-    def _follow(self, actions: ActionSpace) -> None:
-        """Act on the stream's action amounts and camera model from now on."""
-        settings = self.settings.following(actions, self.camera)
-        if settings == self.settings:
+    def _follow(self, contract: RunContract) -> None:
+        """Act on the stream's run contract (amounts, camera model) from now on."""
+        if contract == self.contract:
             return
-        follow(self.policy, settings)
-        self.settings = settings
-        a, sim = settings.actions, settings.sim
+        settings = self.settings.following(contract)
+        follow(self.policy, settings, contract)
+        self.settings, self.contract = settings, contract
+        c = contract
         self.get_logger().info(
-            f"following the stream: forward {a.forward_m} m, turn {a.turn_deg} deg, look "
-            f"{a.look_deg} deg; camera {sim.width}x{sim.height}, hfov {sim.hfov_deg:.1f} deg")
+            f"following the stream's run contract: forward {c.forward_m} m, turn {c.turn_deg} "
+            f"deg, look {c.look_deg} deg; camera {c.width}x{c.height}, hfov {c.hfov_deg} deg, "
+            f"{c.camera_height_m} m above the floor (0 = not known)")
 
     def on_goal(self, msg: String) -> None:
         self.goal = msg.data
@@ -192,7 +184,14 @@ class PolicyNode(Node):
         kinds = {"rgb"} | ({"depth"} if self.needs_depth else set()) | (
             {"semantic"} if self.semantic_seen else set())
         ready = self.lock.ready(kinds)
-        if ready is None or (self.needs_depth and self.camera is None):
+        if ready is None:
+            return
+        missing = self.needs_depth and self.contract.missing(CAMERA)
+        if missing:  # depth is read through the camera model
+            self.get_logger().warning(
+                f"waiting for the camera model in {topics.EPISODE_STATUS}: contract {missing} "
+                "not known (the executor's camera_info and camera_height_m)",
+                throttle_duration_sec=10.0)
             return
         frame, pose = ready
         try:

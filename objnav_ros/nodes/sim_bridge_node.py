@@ -8,10 +8,10 @@ ids (see :func:`objnav_ros.sim.base.semantic_id`) goes out with the RGB's stamp 
 
 Lock-step (default): exactly one simulator step per accepted action; the new observation's
 RGB, depth, odometry, TF and EpisodeStatus share one stamp (sim time) and EpisodeStatus
-carries its ``observation_seq`` and the action amounts of ``action_preset``. An action is
-accepted only for the current observation (matching ``observation_seq``, or stamp when the
-seq is 0). Free-run: steps at ``rate_hz``
-with the latest action (held when ``hold_last_action``). Malformed, unknown, disallowed or
+carries its ``observation_seq`` and the run contract (the action amounts of ``action_preset``
+and the camera model). An action is accepted only for the current observation (matching
+``observation_seq``, or stamp when the seq is 0). Free-run: steps at ``rate_hz`` with the
+latest action (held when ``hold_last_action``). Malformed, unknown, disallowed or
 stale actions are rejected with a warning and counted; the simulator is left untouched.
 Never waits for subscribers: the latest observation is republished every
 ``republish_period_s`` while no action arrives, so a late policy still sees it.
@@ -36,6 +36,7 @@ from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import (
     OPTICAL_ROTATION,
     camera_info_msg,
+    contract_msg,
     image_msg,
     odometry_msg,
     rpy_quaternion,
@@ -278,14 +279,14 @@ class SimBridgeNode(Node):
         self.pub_status.publish(self.status_msg())
 
     def status_msg(self) -> EpisodeStatus:
-        state, space = self.runner.state, self.sim.config.action_space
+        state = self.runner.state
         return EpisodeStatus(
             header=Header(stamp=self.header.stamp, frame_id=self.params["odom_frame"]),
             observation_seq=self.seq, episode_id=state.episode_id, scene_id=state.scene_id,
             object_category=state.object_category, step=state.step, collided=state.collided,
             done=state.done, success=state.success, distance_to_goal=state.distance_to_goal,
             spl=state.spl, path_length=state.path_length, end_reason=state.end_reason,
-            forward_m=space.forward_m, turn_deg=space.turn_deg, look_deg=space.look_deg)
+            contract=contract_msg(self.sim.config.contract()))
 
     def publish_diagnostics(self) -> None:
         if self.runner.episode is None:

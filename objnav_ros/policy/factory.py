@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from objnav_ros.core.actions import ActionSpace, action_space
-from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import CAMERA, RunContract
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.policy.explorer import DepthExplorer, ExplorerConfig
@@ -47,11 +47,15 @@ class PolicySettings:
         if self.kind not in POLICY_TYPES:
             raise ValueError(f"kind: expected one of {POLICY_TYPES}, got {self.kind!r}")
 
-    def following(self, actions: ActionSpace, camera: CameraModel | None) -> PolicySettings:
-        """These settings with a stream's action amounts and (when known) camera model."""
-        sim = self.sim if camera is None else replace(
-            self.sim, width=camera.width, height=camera.height, hfov_deg=camera.hfov_deg)
-        return replace(self, actions=actions, sim=sim)
+    def contract(self) -> RunContract:
+        """The run contract these settings act under: the actions' amounts, the camera."""
+        return replace(self.sim, action_space=self.actions).contract()
+
+    def following(self, contract: RunContract) -> PolicySettings:
+        """These settings with what a stream's run contract knows (amounts, camera)."""
+        camera = {name: getattr(contract, name) for name in CAMERA if getattr(contract, name)}
+        return replace(self, actions=contract.actions(self.actions),
+                       sim=replace(self.sim, **camera))
 
     def vlm_config(self) -> VLMPolicyConfig:
         """The VLM policy's settings (validated there)."""
@@ -64,12 +68,16 @@ class PolicySettings:
         )
 
 
-def make_policy(settings: PolicySettings) -> Policy:
-    """A ready policy of ``settings.kind`` (a VLM loads its model here)."""
+def make_policy(settings: PolicySettings, contract: RunContract | None = None) -> Policy:
+    """A ready policy of ``settings.kind`` (a VLM loads its model here).
+
+    ``contract``: the run the policy acts in as far as it is known (default: the settings'
+    own); a VLM's adapter must have been trained under it (ModelLoadError otherwise).
+    """
     if settings.kind == "vlm":
         from objnav_ros.policy.vlm_policy import VLMPolicy
 
-        _check_adapter(settings)
+        check_adapter(settings, contract)
         return VLMPolicy.from_config(settings.vlm_config(), settings.actions.actions,
                                      settings.seed)
     if settings.kind == "expert":
@@ -82,15 +90,15 @@ def make_policy(settings: PolicySettings) -> Policy:
     return RandomPolicy(settings.actions.actions, settings.seed)
 
 
-def follow(policy: Policy, settings: PolicySettings) -> None:
+def follow(policy: Policy, settings: PolicySettings, contract: RunContract | None = None) -> None:
     """Make ``policy`` (built by :func:`make_policy`) act on ``settings``' amounts and camera.
 
     The explorer and the expert plan with them and take them over (the explorer keeps its
-    memory); a VLM's adapter must have been trained with the amounts (ValueError otherwise);
-    the random policy reads neither.
+    memory); a VLM's adapter must have been trained under ``contract`` (default: the
+    settings' own; ValueError otherwise); the random policy reads neither.
     """
     if settings.kind == "vlm":
-        _check_adapter(settings)
+        check_adapter(settings, contract)
     elif isinstance(policy, DepthExplorer):
         policy.space, policy.config = settings.actions, explorer_config(settings.sim)
     elif settings.kind == "expert":
@@ -104,13 +112,18 @@ def explorer_config(sim: SimConfig) -> ExplorerConfig:
                           success_distance_m=sim.success_distance_m)
 
 
-def _check_adapter(settings: PolicySettings) -> None:
-    """ValueError when the LoRA adapter was trained for other actions, prompt or pixels."""
+def check_adapter(settings: PolicySettings, contract: RunContract | None = None) -> None:
+    """ModelLoadError when the adapter was trained otherwise (cheap: no weights are loaded).
+
+    Compared: base model, allowed actions, run contract (default: the settings' own), prompt
+    and image pixel bounds.
+    """
     from objnav_ros.policy.adapter_record import check_record
     from objnav_ros.policy.prompt import PromptTemplate
 
     config = settings.vlm_config()
     if config.adapter_path:
         prompt = PromptTemplate.resolve(config.prompt_file, config.model_path).text
-        check_record(config.adapter_path, config.model_path, settings.actions, prompt,
+        check_record(config.adapter_path, config.model_path, settings.actions.actions,
+                     settings.contract() if contract is None else contract, prompt,
                      config.min_pixels, config.max_pixels)

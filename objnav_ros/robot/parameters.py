@@ -23,6 +23,9 @@ _TOP = [
               min_value=0.0, max_value=180.0),
     ParamSpec("look_deg", 0.0, "LOOK_UP/DOWN tilt step (deg); 0 = the preset's.",
               min_value=0.0, max_value=90.0),
+    ParamSpec("camera_height_m", 0.0, "Camera height above the floor (m), carried in every "
+              "EpisodeStatus with camera_info's model; 0 = not known (the frontier policy "
+              "needs it).", min_value=0.0, max_value=5.0),
     ParamSpec("require_depth", True,
               "Observations need a depth image with the RGB image's stamp; stale depth "
               "stops the base."),

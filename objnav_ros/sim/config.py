@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass, field
 
 from objnav_ros.core.actions import ActionSpace
+from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,12 @@ class SimConfig:
             raise ValueError(
                 f"action_space must be an ActionSpace, got {type(self.action_space).__name__}"
             )
+
+    def contract(self) -> RunContract:
+        """The run contract of this simulator: its action amounts and camera."""
+        return RunContract.of(self.action_space,
+                              CameraModel(self.width, self.height, self.hfov_deg),
+                              self.camera_height_m)
 
 
 def _positive(config: SimConfig, *names: str) -> None:

@@ -3,11 +3,13 @@
 import logging
 import os
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 import objnav_ros.bags.reader as reader_module
+from objnav_ros.bags import synthetic
 from objnav_ros.bags.labels import FailureWindow, Labels, Relabel, write_labels
 from objnav_ros.bags.synthetic import (
     SyntheticEpisode,
@@ -19,7 +21,9 @@ from objnav_ros.bags.synthetic import (
     write_bag,
 )
 from objnav_ros.bags.writer import BagWriter
-from objnav_ros.core.actions import Action
+from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_training.dataset import BagError, BagTopics, load_episodes, read_bag
 from test.bags.ros2_layout import write_ros2_bag
 
@@ -72,6 +76,37 @@ def test_a_ros2_bag_record_layout_bag_is_accepted(tmp_path, storage):
     episodes, errors = load_episodes(tmp_path)
     assert errors == []
     assert_exact(episodes)
+
+
+def test_each_episode_carries_the_run_contract_its_statuses_recorded(tmp_path):
+    seed = RunContract.of(PRESETS["seed"], CameraModel(32, 24, 60.0), 1.2)
+    bag = write_bag(tmp_path / "bag", [EPISODES[0], replace(EPISODES[1], contract=seed)])
+    episodes, errors = read_bag(bag)
+    assert errors == []
+    assert [e.contract for e in episodes] == [RunContract(0.25, 30.0, 30.0, 32, 24, 79.0, 0.88),
+                                              seed]
+
+
+def test_an_episode_without_or_with_a_changing_run_contract_is_one_line(tmp_path, monkeypatch):
+    old = write_bag(tmp_path / "old", [replace(EPISODES[0], contract=RunContract())])
+    _, errors = read_bag(old)
+    assert [str(e) for e in errors] == [
+        f"{old}: episode ep-0: /objnav/episode_status carries no run contract (contract."
+        "forward_m is 0): recorded before the contract existed, re-record it"]
+    real = synthetic._Messages.status
+
+    def moved_on(self, stamp, seq, ep, step):
+        msg = real(self, stamp, seq, ep, step)
+        if step >= 3:
+            msg.contract.forward_m = 0.4
+        return msg
+
+    monkeypatch.setattr(synthetic._Messages, "status", moved_on)
+    changed = write_bag(tmp_path / "changed", EPISODES[:1])
+    _, errors = read_bag(changed)
+    assert [str(e) for e in errors] == [
+        f"{changed}: episode ep-0: the run contract changes at step 3: contract.forward_m "
+        "0.25 -> 0.4"]
 
 
 def test_images_are_decoded_only_when_asked(tmp_path, monkeypatch):

@@ -2,7 +2,8 @@
 
 The nodes share one process and one executor, so nothing depends on discovery timing; the
 recorder subscribes raw and writes one bag per episode, which the dataset turns back into
-exactly the actions that were published and the poses the odometry reported.
+exactly the actions that were published and the poses the odometry reported, under the run
+contract (action amounts, camera model) the bridge declared.
 """
 
 import time
@@ -15,6 +16,7 @@ from rclpy.qos import QoSProfile, QoSReliabilityPolicy
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import RunContract
 from objnav_ros.msg import NavAction
 from objnav_ros.nodes.convert import pose_from_odometry, stamp_key
 from objnav_ros.nodes.policy_node import PolicyNode
@@ -82,6 +84,7 @@ def test_recorded_episodes_are_what_the_graph_did(rclpy_context, house, tmp_path
     episodes, errors = load_episodes(tmp_path)
     assert errors == []
     assert [e.episode_id for e in episodes] == ["0", "1"]
+    assert {e.contract for e in episodes} == {RunContract(0.4, 15.0, 30.0, 96, 72, 79.0, 0.88)}
     recorded = [t for e in episodes for t in e.transitions]
     assert [t.action for t in recorded] == [Action(a.action) for a in actions]
     assert all(t.source == policy for t in recorded)

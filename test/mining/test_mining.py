@@ -10,6 +10,7 @@ import pytest
 
 from objnav_ros.apps.mine import main
 from objnav_ros.core.actions import Action, action_space
+from objnav_ros.core.contract import RunContract
 from objnav_ros.mining import Miner, MinerConfig, rollout, window_span, write_windows
 from objnav_ros.monitor import KINDS, OSCILLATION, Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy
@@ -21,6 +22,7 @@ from objnav_ros.sim import (
     generate_house,
     write_house,
 )
+from objnav_training.contract import common_contract
 from objnav_training.dataset import load_episodes
 
 CONTEXT = 3
@@ -99,6 +101,17 @@ def test_oscillation_windows_load_as_relabelled_training_data(mined):
             assert t.action is frame.decision.action and t.source == "scripted"
             pose = frame.obs.pose
             assert (t.pose.x, t.pose.y, t.pose.yaw) == pytest.approx((pose.x, pose.y, pose.yaw))
+
+
+def test_mined_bags_carry_the_run_contract_and_training_another_names_the_bag(sim, mined):
+    _, written, out = mined
+    episodes, _ = load_episodes(out)
+    assert {e.contract for e in episodes} == {RunContract(0.4, 15.0, 30.0, 32, 24, 79.0, 0.88)}
+    with pytest.raises(ValueError, match=f"^{written[0][1]}: episode .* was recorded with "
+                                         "forward_m 0.4, but this run \\(action preset "
+                                         "'habitat'\\) uses 0.25"):
+        common_contract(sorted(episodes, key=lambda e: e.source_file),
+                        RunContract.of(action_space("habitat")), "action preset 'habitat'")
 
 
 def test_relabels_match_the_expert_at_that_state(sim, mined):

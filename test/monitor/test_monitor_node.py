@@ -65,11 +65,11 @@ class Feeder:
                                            "base_link"))
 
     def status(self, episode, step, t, collided=False, forward_m=0.0):
-        from objnav_ros.msg import EpisodeStatus
+        from objnav_ros.msg import EpisodeStatus, RunContract
         from objnav_ros.nodes.convert import stamp
 
         msg = EpisodeStatus(episode_id=episode, step=step, observation_seq=step + 1,
-                            collided=collided, forward_m=forward_m)
+                            collided=collided, contract=RunContract(forward_m=forward_m))
         msg.header.stamp = stamp(t)
         self.status_pub.publish(msg)
 
@@ -84,7 +84,7 @@ class Feeder:
     def play(self, episode, records, t0=100.0, forward_m=0.0):
         """Simulator order: status + odometry after each step, the policy's action between.
 
-        ``forward_m``: the MOVE_FORWARD length every status carries (0 = none).
+        ``forward_m``: the MOVE_FORWARD length every status's contract carries (0 = none).
         """
         start = records[0].pose_before
         self.status(episode, 0, t0, forward_m=forward_m)

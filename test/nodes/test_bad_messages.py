@@ -20,9 +20,17 @@ from std_msgs.msg import Header, String
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
 from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import camera_info_msg, image_msg, odometry_msg, stamp, stamp_key
+from objnav_ros.nodes.convert import (
+    camera_info_msg,
+    contract_msg,
+    image_msg,
+    odometry_msg,
+    stamp,
+    stamp_key,
+)
 
 pytestmark = pytest.mark.ros
 EXAMPLES = settings(max_examples=12, deadline=None, derandomize=True,
@@ -31,6 +39,7 @@ RELIABLE = QoSProfile(depth=50, reliability=QoSReliabilityPolicy.RELIABLE)
 LATCHED = QoSProfile(depth=1, reliability=QoSReliabilityPolicy.RELIABLE,
                      durability=QoSDurabilityPolicy.TRANSIENT_LOCAL)
 W, H = 32, 24
+CONTRACT = RunContract(0.25, 30.0, 30.0, W, H, 79.0, 0.88)
 BYTES_PER_PIXEL = {"rgb8": 3, "bgr8": 3, "mono8": 1, "32FC1": 4, "16UC1": 2}
 ACCEPTED = {topics.RGB: ("rgb8", "bgr8", "mono8"), topics.DEPTH: ("32FC1", "16UC1"),
             topics.SEMANTIC: ("mono8",)}
@@ -162,6 +171,16 @@ def bad_camera_info():
                             CameraInfo(width=0, height=H, k=good.k)])
 
 
+@st.composite
+def bad_contract(draw):
+    """A run contract with a NaN, infinite or negative amount, field of view or height."""
+    msg = contract_msg(CONTRACT)
+    name = draw(st.sampled_from(["forward_m", "turn_deg", "look_deg", "hfov_deg",
+                                 "camera_height_m"]))
+    setattr(msg, name, draw(st.sampled_from([math.nan, math.inf, -1.0])))
+    return msg
+
+
 def odom(pose, t):
     return odometry_msg(pose, Header(stamp=stamp(t), frame_id="odom"), "base_link")
 
@@ -173,19 +192,19 @@ def test_policy_drops_bad_images_and_odometry_and_answers_the_next_frame(rig_of)
     answers = []
     rig.prober.create_subscription(NavAction, topics.ACTION, answers.append, RELIABLE)
 
-    def frame(t, **replace):
+    def frame(t, contract=None, **replace):
         header = Header(stamp=stamp(t), frame_id="camera_optical_frame")
         parts = {
             topics.RGB: image_msg(np.full((H, W, 3), 90, np.uint8), "rgb8", header),
             topics.DEPTH: image_msg(np.full((H, W), 2.0, np.float32), "32FC1", header),
             topics.SEMANTIC: image_msg(np.zeros((H, W), np.uint8), "mono8", header),
-            topics.CAMERA_INFO: camera_info_msg(CameraModel(W, H, 79.0), header),
             topics.ODOM: odom(Pose2D(0.0, 0.0, 0.0), t)}
         parts.update(replace)
         for topic, msg in parts.items():
             rig.publish(topic, msg, t)
         status = EpisodeStatus(observation_seq=t, episode_id="ep", step=t,
-                               object_category="chair")
+                               object_category="chair",
+                               contract=contract or contract_msg(CONTRACT))
         rig.publish(topics.EPISODE_STATUS, status, t)
 
     def answered(t):
@@ -195,16 +214,19 @@ def test_policy_drops_bad_images_and_odometry_and_answers_the_next_frame(rig_of)
     frame(good)
     rig.spin_until(answered(good))
 
-    bad = {topics.ODOM: bad_odometry(), topics.CAMERA_INFO: bad_camera_info()}
+    bad = {topics.ODOM: bad_odometry(), topics.EPISODE_STATUS: bad_contract()}
 
     @EXAMPLES
     @given(st.sampled_from([topics.RGB, topics.DEPTH, topics.SEMANTIC, topics.ODOM,
-                            topics.CAMERA_INFO])
+                            topics.EPISODE_STATUS])
            .flatmap(lambda topic: st.tuples(st.just(topic), bad.get(topic, bad_image(topic)))))
     def fire(bad):
         topic, msg = bad
         refused = rig.node.guard.rejects.total
-        frame(next(rig.clock), **{topic: msg})
+        if topic == topics.EPISODE_STATUS:
+            frame(next(rig.clock), contract=msg)
+        else:
+            frame(next(rig.clock), **{topic: msg})
         rig.spin_until(lambda: rig.node.guard.rejects.total == refused + 1)
         good = next(rig.clock)
         frame(good)
@@ -287,7 +309,7 @@ def test_bridge_rejects_unknown_actions_and_still_steps(rig_of, house):
     rig.spin_until(lambda: rig.diagnostic("rejected_actions") == str(rig.node.rejected))
 
 
-def test_executor_drops_bad_odometry_and_takes_the_next_pose(rig_of):
+def test_executor_drops_bad_odometry_and_camera_info_and_takes_the_next_pose(rig_of):
     from objnav_ros.nodes.executor_node import ExecutorNode
 
     rig = rig_of(ExecutorNode, diagnostics_period_s=0.2)
@@ -300,6 +322,7 @@ def test_executor_drops_bad_odometry_and_takes_the_next_pose(rig_of):
 
     @EXAMPLES
     @given(st.one_of(st.tuples(st.just(topics.ODOM), bad_odometry()),
+                     st.tuples(st.just(topics.CAMERA_INFO), bad_camera_info()),
                      st.tuples(st.just(topics.ACTION), bad_action),
                      st.tuples(st.sampled_from([topics.RGB, topics.DEPTH]),
                                bad_image(topics.RGB))))
@@ -307,7 +330,7 @@ def test_executor_drops_bad_odometry_and_takes_the_next_pose(rig_of):
         topic, msg = bad
         refused = rig.node.guard.rejects.total
         rig.publish(topic, msg, float(next(rig.clock)))
-        if topic == topics.ODOM:  # the executor reads only the stamps of images
+        if topic in (topics.ODOM, topics.CAMERA_INFO):  # of images only the stamps are read
             rig.spin_until(lambda: rig.node.guard.rejects.total == refused + 1)
         good_pose()
 

@@ -1,4 +1,4 @@
-"""The policy node over loopback DDS takes the action amounts and the camera from the stream."""
+"""The policy node over loopback DDS takes the run contract (amounts, camera) from the stream."""
 
 import math
 import time
@@ -10,15 +10,15 @@ from nav_msgs.msg import Odometry
 from rclpy.executors import SingleThreadedExecutor
 from rclpy.parameter import Parameter
 from rclpy.qos import QoSProfile, QoSReliabilityPolicy, qos_profile_sensor_data
-from sensor_msgs.msg import CameraInfo, Image
+from sensor_msgs.msg import Image
 from std_msgs.msg import Header
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
-from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 from objnav_ros.msg import EpisodeStatus, NavAction
-from objnav_ros.nodes.convert import camera_info_msg, image_msg, odometry_msg, stamp
+from objnav_ros.nodes.convert import contract_msg, image_msg, odometry_msg, stamp
 from objnav_ros.nodes.policy_node import PolicyNode
 from objnav_ros.policy.decision import Decision, Policy
 
@@ -41,7 +41,6 @@ class Camera:
                      topics.ODOM: self.node.create_publisher(Odometry, topics.ODOM, RELIABLE),
                      topics.EPISODE_STATUS: self.node.create_publisher(
                          EpisodeStatus, topics.EPISODE_STATUS, RELIABLE)}
-        self.info = self.node.create_publisher(CameraInfo, topics.CAMERA_INFO, sensor)
         self.answers = []
         self.node.create_subscription(NavAction, topics.ACTION, self.answers.append, RELIABLE)
         self.executor = SingleThreadedExecutor(context=context)
@@ -60,17 +59,15 @@ class Camera:
         while time.monotonic() < end:
             self.executor.spin_once(timeout_sec=0.05)
 
-    def observe(self, depth, forward_m=0.0, hfov_deg=None, seq=1):
-        """Observation ``seq``, with its CameraInfo when ``hfov_deg`` is given."""
+    def observe(self, depth, contract, seq=1):
+        """Observation ``seq`` made under ``contract``."""
         header = Header(stamp=stamp(seq * 0.1), frame_id="camera_optical_frame")
-        if hfov_deg is not None:
-            self.info.publish(camera_info_msg(CameraModel(W, H, hfov_deg), header))
         self.pubs[topics.ODOM].publish(odometry_msg(Pose2D(0.0, 0.0, 0.0), header, "base_link"))
         self.pubs[topics.RGB].publish(image_msg(np.full((H, W, 3), 90, np.uint8), "rgb8", header))
         self.pubs[topics.DEPTH].publish(image_msg(depth, "32FC1", header))
         self.pubs[topics.EPISODE_STATUS].publish(EpisodeStatus(
             header=header, observation_seq=seq, episode_id="e", object_category="chair",
-            step=seq - 1, forward_m=forward_m))
+            step=seq - 1, contract=contract_msg(contract)))
 
     def answer(self, depth, **observation):
         """Republish the observation (as the bridge does) until the policy answers it."""
@@ -93,24 +90,27 @@ def camera(rclpy_context):
     camera.close()
 
 
-def test_frontier_models_the_camera_of_camera_info_and_waits_for_it(camera):
+def test_frontier_models_the_camera_of_the_contract_and_waits_for_all_of_it(camera):
     """A narrow camera (40 deg) sees a box 0.45 m ahead at the image's left edge: in the way.
 
     Modelled with the default 79 deg the box would lie 0.35 m to the left, clear of the robot.
     """
     depth = np.zeros((H, W), np.float32)  # nothing hit
     depth[:, :2] = 0.45
-    camera.observe(depth)
+    camera.observe(depth, RunContract(forward_m=0.25, width=W, height=H, hfov_deg=40.0))
     camera.spin_for(1.0)
-    assert camera.answers == []  # no camera model yet
-    assert camera.answer(depth, hfov_deg=40.0).action in TURNS
+    assert camera.answers == []  # no camera height yet
+    assert camera.answer(depth, contract=RunContract(0.25, 30.0, 30.0, W, H, 40.0, 0.5)
+                         ).action in TURNS
     assert camera.policy.policy.config.hfov_deg == pytest.approx(40.0)
+    assert camera.policy.policy.config.camera_height_m == pytest.approx(0.5)
 
 
 def test_frontier_plans_with_the_forward_length_the_status_carries(camera):
     """A wall 0.8 m ahead leaves room for a 0.25 m step, not for the 0.6 m the base executes."""
     wall = np.full((H, W), 0.8, np.float32)
-    assert camera.answer(wall, forward_m=0.6, hfov_deg=79.0).action in TURNS
+    contract = RunContract(forward_m=0.6, width=W, height=H, hfov_deg=79.0, camera_height_m=0.88)
+    assert camera.answer(wall, contract=contract).action in TURNS
     assert camera.policy.policy.space.forward_m == pytest.approx(0.6)
     assert math.isclose(camera.policy.settings.actions.turn_deg, 30.0)  # not carried: kept
 
@@ -134,5 +134,5 @@ def test_observations_carry_the_actions_the_node_published_in_the_episode(camera
     depth = np.full((H, W), 2.0, np.float32)
     for seq in (1, 2, 3):
         camera.answers.clear()
-        camera.answer(depth, hfov_deg=79.0, seq=seq)
+        camera.answer(depth, contract=RunContract(0.25, 30.0, 30.0, W, H, 79.0, 0.88), seq=seq)
     assert recording.seen == [(), (Action.TURN_LEFT,), (Action.TURN_LEFT, Action.MOVE_FORWARD)]

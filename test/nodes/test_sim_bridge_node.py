@@ -13,6 +13,7 @@ from std_msgs.msg import String
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.images import depth_from_image, rgb_from_image
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import stamp_key
@@ -139,17 +140,16 @@ def test_free_run_steps_each_tick_with_the_latest_or_the_held_action(rclpy_conte
         node.destroy_node()
 
 
-def test_statuses_carry_the_action_amounts_of_the_preset(rclpy_context, house):
-    """What the monitor and the policy measure steps against (seed: 0.4 m, 15 deg)."""
-    bridge = SimBridgeNode(context=rclpy_context,
-                           parameter_overrides=params(house, action_preset="seed"))
+def test_statuses_carry_the_run_contract_of_the_preset_and_camera(rclpy_context, house):
+    """What the monitor, the policy and bags measure steps and images against."""
+    bridge = SimBridgeNode(context=rclpy_context, parameter_overrides=params(
+        house, action_preset="seed", hfov_deg=60.0, camera_height_m=1.2))
     try:
         driver = Driver(rclpy_context, bridge)
         bridge.start_episode(0)
         driver.spin_until(lambda: driver.status)
-        status = driver.status[-1]
-        assert (status.forward_m, status.turn_deg, status.look_deg) == pytest.approx(
-            (0.4, 15.0, 30.0))
+        assert RunContract.from_fields(driver.status[-1].contract) == RunContract(
+            0.4, 15.0, 30.0, 64, 48, 60.0, 1.2)
     finally:
         bridge.destroy_node()
 

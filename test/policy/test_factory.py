@@ -1,7 +1,7 @@
 import pytest
 
 from objnav_ros.core.actions import action_space
-from objnav_ros.core.camera import CameraModel
+from objnav_ros.core.contract import RunContract
 from objnav_ros.policy import DepthExplorer, RandomPolicy
 from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
 
@@ -15,13 +15,16 @@ def test_baselines_from_settings():
     assert not random.needs_depth and set(POLICY_TYPES) >= {"vlm", "frontier", "random"}
 
 
-def test_a_built_explorer_follows_the_streams_amounts_and_camera():
+def test_a_built_explorer_follows_the_streams_run_contract():
     settings = PolicySettings(kind="frontier")
     explorer = make_policy(settings)
-    new = settings.following(action_space("habitat", forward_m=0.6), CameraModel(320, 240, 40.0))
-    assert new.sim.width == 320 and settings.following(settings.actions, None) == settings
+    new = settings.following(RunContract(forward_m=0.6, width=320, height=240, hfov_deg=40.0,
+                                         camera_height_m=0.5))
+    assert new.sim.width == 320 and settings.following(RunContract()) == settings
+    assert new.contract() == RunContract(0.6, 30.0, 30.0, 320, 240, 40.0, 0.5)
     follow(explorer, new)
     assert explorer.space.forward_m == 0.6 and explorer.config.hfov_deg == 40.0
+    assert explorer.config.camera_height_m == 0.5
 
 
 def test_vlm_from_settings(tiny_trained):

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.images import depth_from_image
 from objnav_ros.nodes.convert import stamp_key
 from test.robot.ros_rig import running, wait_for, wait_status
@@ -42,7 +43,7 @@ def test_policy_node_drives_the_executor_from_millimetre_depth(rclpy_context, ro
          "-p", "policy:=frontier"], cwd=ROOT, env=ros_env)
     try:
         # reobserve: the first observation may go out before the policy is up
-        params = {"goal": "chair", "reobserve_s": 1.0, **LENIENT}
+        params = {"goal": "chair", "camera_height_m": 0.88, "reobserve_s": 1.0, **LENIENT}
         with running(rclpy_context, params, depth_encoding="16UC1", depth_m=0.3) as (
                 _, driver, node):
             wait_for(lambda: node.core.counts["completed"] >= 3, 60.0, "three motions")
@@ -57,13 +58,16 @@ def test_policy_node_drives_the_executor_from_millimetre_depth(rclpy_context, ro
 
 def test_the_policy_plans_with_the_forward_length_the_executor_executes(rclpy_context):
     """A wall 0.8 m ahead leaves room for the preset's 0.25 m step, not for the 0.6 m the
-    executor is set to; the policy hears of it through EpisodeStatus and turns.
+    executor is set to; the policy hears of it through EpisodeStatus's run contract (with
+    the camera model: CameraInfo's and the executor's camera height) and turns.
     """
-    params = {"goal": "chair", "forward_m": 0.6, "reobserve_s": 1.0, **LENIENT}
+    params = {"goal": "chair", "forward_m": 0.6, "camera_height_m": 0.5, "reobserve_s": 1.0,
+              **LENIENT}
     policy = {"policy": "frontier", "use_semantic": False}
     with running(rclpy_context, params, policy, depth_encoding="32FC1", depth_m=0.8) as (
             _, driver, _):
         answer = wait_for(lambda: next((a for a in driver.actions if a.source != "test"), None),
                           30.0, "the policy's first answer")
         assert answer.action in (Action.TURN_LEFT, Action.TURN_RIGHT)
-        assert driver.statuses[0].forward_m == pytest.approx(0.6)
+        contract = RunContract.from_fields(driver.statuses[-1].contract)
+        assert contract == RunContract(0.6, 30.0, 30.0, 32, 24, 79.0, 0.5)

@@ -21,8 +21,8 @@ def test_plain_launcher_runs_the_robot_graph(rclpy_context, ros_env):
     with running(rclpy_context, None, depth_encoding="32FC1", depth_m=3.0) as (robot, driver, _):
         launcher = subprocess.Popen(
             [sys.executable, "-m", "objnav_ros.apps.launcher", "robot_nav", "policy:=frontier",
-             "goal:=chair", *TOPICS], cwd=ROOT, env=ros_env, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True)
+             "goal:=chair", "camera_height_m:=0.88", *TOPICS], cwd=ROOT, env=ros_env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             wait_for(lambda: [s for s in driver.statuses if s.step >= 2] or launcher.poll(),
                      60.0, "two executed steps")

@@ -75,10 +75,10 @@ def test_robot_nav_remaps_show_in_node_info(ros2_env):
         policy = ros2(ros2_env, "node", "info", "--no-daemon", "/policy",
                       expect="/cam/color: sensor_msgs/msg/Image", timeout=60)
         assert "/cam/depth: sensor_msgs/msg/Image" in policy  # the explorer reads depth
-        assert "/cam/info: sensor_msgs/msg/CameraInfo" in policy  # ... through the camera model
         executor = ros2(ros2_env, "node", "info", "--no-daemon", "/executor",
                         expect="/base/cmd_vel: geometry_msgs/msg/Twist", timeout=60)
         assert "/cam/color: sensor_msgs/msg/Image" in executor
+        assert "/cam/info: sensor_msgs/msg/CameraInfo" in executor  # the run contract's camera
         assert "/base/odom: nav_msgs/msg/Odometry" in executor
         assert graph.ctrl_c() == 0, graph.output[-4000:]
 

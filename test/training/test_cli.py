@@ -3,14 +3,20 @@ import json
 import pytest
 
 from objnav_ros.bags.synthetic import SyntheticEpisode, write_bag
+from objnav_ros.core.actions import PRESETS
+from objnav_ros.sim import SimConfig
 from objnav_training import eval_cli, train_cli
+
+SEED = SimConfig(width=64, height=48, action_space=PRESETS["seed"]).contract()
 
 
 @pytest.fixture(scope="module")
 def bags(tmp_path_factory):
+    """Recorded under the seed preset with a 64x48 camera (as the simulator in these tests)."""
     folder = tmp_path_factory.mktemp("bags")
-    write_bag(folder / "a", [SyntheticEpisode("ep-0", steps=6, width=64, height=48),
-                             SyntheticEpisode("ep-1", goal="sofa", steps=5, width=64, height=48)])
+    write_bag(folder / "a", [
+        SyntheticEpisode("ep-0", steps=6, width=64, height=48, contract=SEED),
+        SyntheticEpisode("ep-1", goal="sofa", steps=5, width=64, height=48, contract=SEED)])
     return folder
 
 

@@ -19,7 +19,7 @@ from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
 from objnav_ros.policy.loader import ModelLoadError
 from objnav_ros.policy.random_policy import RandomPolicy
-from objnav_ros.sim import EmbeddedSimulator
+from objnav_ros.sim import EmbeddedSimulator, SimConfig
 from objnav_ros.sim.scene_source import SceneSource
 from objnav_training.batch_rollout import batched_closed_loop, batched_path_accuracy, blank
 from objnav_training.evaluate import expert_path_accuracy
@@ -217,11 +217,17 @@ def test_adapter_records_its_training_and_a_mismatch_is_refused(smoke_run):
     model = out / "base-model"
     assert record["action_preset"] == "seed" and record["weighting"] == "bc"
     assert record["prompt"] == (model / "objnav_prompt.txt").read_text().strip()
+    config = PRESETS["smoke"]
+    assert record["run_contract"] == SimConfig(width=config.width, height=config.height,
+                                               action_space=ACTION_PRESETS["seed"]
+                                               ).contract().to_dict()  # the collected bags'
     settings = PolicySettings(kind="vlm", actions=ACTION_PRESETS["seed"], model_path=str(model),
-                              adapter_path=str(adapter), device="cpu")
+                              adapter_path=str(adapter), device="cpu",
+                              sim=eval_setup(config, out).sim_config(config.eval_houses[0]))
     assert make_policy(settings).name == "vlm-score"
-    with pytest.raises(ModelLoadError, match="action_space") as caught:
+    with pytest.raises(ModelLoadError, match="actions") as caught:
         make_policy(replace(settings, actions=ACTION_PRESETS["habitat"]))
     assert "\n" not in str(caught.value)
     with pytest.raises(ModelLoadError, match="prompt"):
-        check_record(adapter, model, settings.actions, "Go to the $goal.")
+        check_record(adapter, model, settings.actions.actions, settings.contract(),
+                     "Go to the $goal.")

@@ -1,15 +1,17 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor import OscillationConfig
 from objnav_training.reward import SEED_REWARD, RewardConfig, calculate_reward, reward_components
 from objnav_training.transitions import EpisodeData
 
-from .toy import step, straight, turns
+from .toy import HABITAT, step, straight, turns
 
 ONLY_PROGRESS = RewardConfig(success_bonus=0.0, collision_penalty=0.0, oscillation_penalty=0.0,
                              step_cost=0.0)
@@ -28,7 +30,7 @@ def test_geodesic_distance_is_used_where_known():
     episode = EpisodeData("g", "g.bag", (
         step(0, Action.MOVE_FORWARD, pose, pose, distance_to_goal=5.0, next_distance_to_goal=4.0),
         step(1, Action.TURN_LEFT, pose, pose, distance_to_goal=4.0, next_distance_to_goal=4.5),
-    ))
+    ), contract=HABITAT)
     np.testing.assert_allclose(reward_components(episode, ONLY_PROGRESS)["progress"], [0.1, -0.05])
 
 
@@ -43,7 +45,7 @@ def test_success_flag_pays_the_bonus_where_distances_never_get_close():
         step(0, Action.MOVE_FORWARD, pose, pose, distance_to_goal=9, next_distance_to_goal=8),
         step(1, Action.MOVE_FORWARD, pose, pose, distance_to_goal=8, next_distance_to_goal=7,
              success=True, done=True),
-    ))
+    ), contract=HABITAT)
     np.testing.assert_array_equal(reward_components(episode, RewardConfig())["success"], [0, 5])
 
 
@@ -63,6 +65,13 @@ def test_oscillation_penalty_comes_from_the_monitor_detector():
     seed_rule = RewardConfig(oscillation=OscillationConfig(turn_reversals=2))  # L-R-L
     assert reward_components(episode, seed_rule)["oscillation"][2] == -0.5
     assert not reward_components(turns([left] * 5), RewardConfig())["oscillation"].any()
+
+
+def test_an_episode_without_the_run_contracts_forward_length_is_refused():
+    episode = replace(straight(2), contract=RunContract(width=64, height=48, hfov_deg=79.0))
+    with pytest.raises(ValueError, match="^toy.bag: episode toy: its run contract has no "
+                                         "forward_m"):
+        calculate_reward(episode)
 
 
 def test_seed_reward_has_no_penalties():
