@@ -14,7 +14,8 @@ from objnav_ros.robot.parameters import PARAMETERS as EXECUTOR
 from objnav_ros.sim.bridge_parameters import PARAMETERS as BRIDGE
 
 WORLD = ("backend", "scene", "episode_file", "seed")
-VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit", "temperature")
+VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit", "temperature",
+       "min_pixels", "max_pixels")
 
 
 def arguments(parameters: list[ParamSpec], *names: str) -> tuple[LaunchArg, ...]:
@@ -34,6 +35,12 @@ def forward(*names: str) -> dict[str, Arg]:
 
 def params_file_arg(name: str, description: str) -> LaunchArg:
     return LaunchArg("params_file", str(config_file(name)), description)
+
+
+def monitor(**options) -> NodeSpec:
+    """The monitor node (if ``use_monitor``), on the graph's action preset."""
+    return NodeSpec(name="monitor", executable="monitor", module="objnav_ros.nodes.monitor_node",
+                    parameters=forward("action_preset"), condition=Arg("use_monitor"), **options)
 
 
 MONITOR_ARG = flag("use_monitor", True,
@@ -72,14 +79,7 @@ SIM_NAV = GraphSpec(
             # the expert plans on the same world as the bridge
             parameters=forward("policy", *VLM, "action_preset", "scene", "episode_file", "seed"),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            parameters=forward("action_preset"),
-            condition=Arg("use_monitor"),
-            respawn=True,
-        ),
+        monitor(respawn=True),
     ),
 )
 
@@ -96,8 +96,7 @@ ROBOT_NAV = GraphSpec(
                   "Depth image aligned to colour, same stamps (16UC1 mm or 32FC1 m)."),
         LaunchArg("camera_info_topic", "/camera/color/camera_info",
                   "CameraInfo of the colour image (the run contract's camera model)."),
-        LaunchArg("camera_height_m", "0.0",
-                  "Camera height above the floor (m); 0 = not known (policy frontier needs it)."),
+        *arguments(EXECUTOR, "camera_height_m"),
         LaunchArg("odom_topic", "/odom", "Odometry of the base (nav_msgs/Odometry)."),
         LaunchArg("cmd_vel_topic", "/cmd_vel", "Velocity command of the base (Twist)."),
         LaunchArg("estop_topic", "/e_stop",
@@ -141,15 +140,7 @@ ROBOT_NAV = GraphSpec(
                 ("e_stop", Arg("estop_topic")),
             ),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            parameters=forward("action_preset"),
-            remappings=(("odom", Arg("odom_topic")),),
-            condition=Arg("use_monitor"),
-            respawn=True,
-        ),
+        monitor(remappings=(("odom", Arg("odom_topic")),), respawn=True),
     ),
 )
 
@@ -192,13 +183,7 @@ COLLECT = GraphSpec(
             module="objnav_ros.nodes.policy_node",
             parameters=forward("policy", "action_preset", "scene", "episode_file", "seed", *VLM),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            parameters=forward("action_preset"),
-            condition=Arg("use_monitor"),
-        ),
+        monitor(),
     ),
 )
 

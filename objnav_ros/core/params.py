@@ -54,6 +54,11 @@ class ParamSpec:
         return f"parameter {self.name}: {reason}" if reason else None
 
 
+DIAGNOSTICS_PERIOD = ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
+                               min_value=0.1, max_value=60.0)
+"""The /diagnostics period of every node that publishes there."""
+
+
 def validate(specs: Sequence[ParamSpec], values: dict) -> dict:
     """Check every value; raise one ValueError listing all problems."""
     by_name = {s.name: s for s in specs}

@@ -152,7 +152,7 @@ def from_params(config_cls: type, values: dict, prefix: str = "", **given):
 def add_flag(parser: argparse.ArgumentParser, name: str, s: Setting, default: Value, *,
              prefix: str = "", dest: str = "", required: bool = False,
              given_only: bool = False) -> None:
-    """The flag ``--<prefix><stem>`` of setting ``s``.
+    """The flag ``--<prefix><stem>`` of setting ``s``; its argparse action keeps ``declared``.
 
     ``given_only``: the flag is absent from the parsed arguments unless given (its help still
     names ``default``), for CLIs that pass on only what the user set.
@@ -172,7 +172,8 @@ def add_flag(parser: argparse.ArgumentParser, name: str, s: Setting, default: Va
         options.update(default=argparse.SUPPRESS, help=f"{s.description} (default: {default})")
     elif required:
         options.update(required=True, default=None)
-    parser.add_argument(f"--{prefix}{s.flag or name.replace('_', '-')}", **options)
+    action = parser.add_argument(f"--{prefix}{s.flag or name.replace('_', '-')}", **options)
+    action.declared = s
 
 
 def add_flags(parser: argparse.ArgumentParser, config_cls: type,

@@ -21,6 +21,8 @@ class MinerConfig:
     policy: str = POLICY.field()
     model_path: str = like(VLMPolicyConfig, "model_path")
     adapter_path: str = like(VLMPolicyConfig, "adapter_path")
+    min_pixels: int = like(VLMPolicyConfig, "min_pixels")
+    max_pixels: int = like(VLMPolicyConfig, "max_pixels")
     seed: int = SEED.field()
     n_episodes: int = like(SceneSource, "n_episodes")
     scene: str = like(SceneSource, "scene")
@@ -54,4 +56,5 @@ class MinerConfig:
         sim = self.sim_config()
         return PolicySettings(kind=self.policy, actions=sim.action_space, seed=self.seed,
                               model_path=self.model_path, adapter_path=self.adapter_path,
+                              min_pixels=self.min_pixels, max_pixels=self.max_pixels,
                               scene=self.scene, episode_file=self.episode_file, sim=sim)

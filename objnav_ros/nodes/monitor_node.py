@@ -19,7 +19,7 @@ from rclpy.node import Node
 
 from objnav_ros.core import topics
 from objnav_ros.core.actions import ACTION_PRESET, Action, action_space
-from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.params import DIAGNOSTICS_PERIOD, ParamSpec
 from objnav_ros.monitor import (
     COLLISION,
     OSCILLATION,
@@ -52,8 +52,7 @@ PARAMETERS = [
     ParamSpec("error_event_count", 10,
               "Events in one episode from which /diagnostics reports ERROR.",
               min_value=1, max_value=100000),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
+    DIAGNOSTICS_PERIOD,
     *MonitorConfig.param_specs(),
 ]
 EVENT_KIND = {

@@ -6,7 +6,7 @@ All are read-only: the policy is built once at start-up.
 from __future__ import annotations
 
 from objnav_ros.core.actions import ACTION_PRESET, action_space
-from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.params import DIAGNOSTICS_PERIOD, ParamSpec
 from objnav_ros.core.schema import from_params, param_specs
 from objnav_ros.policy.factory import POLICY, VLM_FIELDS, PolicySettings
 
@@ -21,8 +21,7 @@ PARAMETERS = [
     ParamSpec("odom_tolerance_s", 0.05,
               "Largest stamp difference between a frame and the odometry giving its pose (s).",
               min_value=0.0, max_value=1.0, read_only=True),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
+    DIAGNOSTICS_PERIOD,
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from objnav_ros.core.actions import ACTION_PRESET, action_space
-from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.params import DIAGNOSTICS_PERIOD, ParamSpec
 from objnav_ros.core.schema import from_params, param_specs
 from objnav_ros.robot.config import ControllerConfig, ExecutorConfig, SafetyConfig, TiltConfig
 
@@ -31,8 +31,7 @@ _TOP = [
     *param_specs(ExecutorConfig),
     ParamSpec("control_rate_hz", 20.0, "Rate of cmd_vel messages (Hz).",
               min_value=1.0, max_value=200.0),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
+    DIAGNOSTICS_PERIOD,
 ]
 PARAMETERS = [
     replace(spec, read_only=True)
