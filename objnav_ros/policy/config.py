@@ -58,7 +58,7 @@ class VLMPolicyConfig:
     min_new_tokens: int = setting(0, "Generate mode: > 0 suppresses the end of the answer "
                                   "(benchmarks).", min_value=0, max_value=2048)
     temperature: float = setting(0.0, "0 = argmax (greedy); > 0 samples the action "
-                                 "distribution.", min_value=0.0, max_value=10.0)
+                                 "distribution.", min_value=0.0, max_value=100.0)
     fallback_action: str = setting(RANDOM_FALLBACK, "Action used when an answer cannot be "
                                    "parsed: an action name, or random among the allowed ones.",
                                    rule=_fallback_problem)
