@@ -5,11 +5,12 @@ semantic image), ``random`` (uniform over the six habitat actions, STOP included
 ``expert`` (the privileged shortest-path expert: the upper bound). Each runs closed-loop and
 in-process (:func:`objnav_training.evaluate_sim.closed_loop`) on the same generated episodes of
 several generated houses (seeds ``0 .. houses-1``, 4 rooms each), habitat actions, camera
-``--width`` x ``--height`` (default 160x120; hfov 79, height 0.88 m), ``--max-steps`` 500.
+``--width`` x ``--height`` (default ``objnav_ros.sim.config.SMALL_IMAGE``; SimConfig camera),
+``--max-steps`` 500.
 Writes ``episodes.csv`` (one row per policy and episode), ``summary.json`` and
 ``baselines.png`` (SR and SPL bars) into ``--out``. ``--quick`` runs 8 episodes (< 60 s).
 
-    python bench/baselines.py --episodes 20
+    python bench/baselines.py --n-episodes 20
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ from pathlib import Path
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from objnav_ros.core.schema import add_flags
 from objnav_ros.policy.factory import PolicySettings, make_policy
-from objnav_ros.sim.config import SimConfig
+from objnav_ros.sim.config import SMALL_IMAGE, SimConfig
 from objnav_ros.sim.factory import make_simulator
 from objnav_ros.sim.scene_source import SceneSource
 from objnav_training.evaluate_sim import closed_loop
@@ -105,16 +107,16 @@ def plot(summary: dict[str, dict[str, float]], title: str, path: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--episodes", type=int, default=20, help="episodes in all (>= 1)")
+    parser.add_argument("--n-episodes", type=int, default=20, help="episodes in all (>= 1)")
     parser.add_argument("--houses", type=int, default=4, help="generated houses (seeds 0..)")
-    parser.add_argument("--width", type=int, default=160)
-    parser.add_argument("--height", type=int, default=120)
-    parser.add_argument("--max-steps", type=int, default=500)
+    add_flags(parser, SimConfig, ("width", "height"), defaults=dict(zip(
+        ("width", "height"), SMALL_IMAGE, strict=True)))
+    add_flags(parser, SimConfig, ("max_steps",))
     parser.add_argument("--out", type=Path, default=Path("out/baselines"))
     parser.add_argument("--cache-dir", default="", help="generated houses ('' = user cache)")
     parser.add_argument("--quick", action="store_true", help="8 episodes in 2 houses (< 60 s)")
     args = parser.parse_args(argv)
-    episodes, houses = (8, 2) if args.quick else (args.episodes, args.houses)
+    episodes, houses = (8, 2) if args.quick else (args.n_episodes, args.houses)
     if episodes < 1 or not 1 <= houses <= episodes:
         parser.error("need episodes >= 1 and 1 <= houses <= episodes")
 

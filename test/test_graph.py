@@ -44,6 +44,21 @@ def test_every_node_has_an_executable_and_declares_the_table_parameters(graph):
     assert (ROOT / "launch" / f"{graph}.launch.py").exists()
 
 
+@pytest.mark.parametrize("graph", sorted(GRAPHS))
+def test_launch_arguments_are_made_from_the_parameters_they_set(graph):
+    """Default, description and choices of an argument come from the declaration of every
+    node parameter it sets, so they cannot disagree."""
+    args = {arg.name: arg for arg in GRAPHS[graph].arguments}
+    for node in GRAPHS[graph].nodes:
+        specs = {spec.name: spec for spec in importlib.import_module(node.module).PARAMETERS}
+        for name, value in node.parameters.items():
+            if isinstance(value, Arg):
+                arg, spec = args[value.name], specs[name]
+                assert arg.spec is not None, f"{graph}: {arg.name} is typed by hand"
+                assert (arg.spec.declared or arg.spec) is (spec.declared or spec), (
+                    f"{graph}: {arg.name} -> {node.name}.{name}")
+
+
 def test_table_validation_and_resolution():
     args = (LaunchArg("params_file", "", "p"), flag("on", True, "start b"),
             LaunchArg("topic", "/x", "remap target"))

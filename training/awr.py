@@ -25,36 +25,34 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F  # noqa: N812
 
+from objnav_ros.core.schema import check_settings, setting
+
 WEIGHTINGS = ("awr", "bc", "batch_softmax_seed")
 NORMALISATIONS = ("running", "batch", "none")
 EPS = 1e-8
+
+
+def _coefficient(default: float, description: str):
+    return setting(default, description, min_value=0.0, max_value=1e6)
 
 
 @dataclass(frozen=True)
 class AWRConfig:
     """Weighting of the actor loss and the coefficients of the other loss terms."""
 
-    weighting: str = "awr"  # one of WEIGHTINGS
-    beta: float = 1.0  # temperature of exp(A / beta), on normalised advantages
-    w_max: float = 20.0  # weights are clipped here
-    advantage_norm: str = "running"  # running mean/std over batches; 'batch'; 'none'
-    value_coef: float = 0.5
-    entropy_coef: float = 1e-3  # seed: 1e-3
-    l2_coef: float = 1e-5  # L2 on the LoRA weights; seed: 1e-5
+    weighting: str = setting("awr", "Actor loss weights: awr (exp(A / beta)), bc (1) or "
+                             "batch_softmax_seed (the seed's scheme).", choices=WEIGHTINGS)
+    beta: float = setting(1.0, "AWR temperature of exp(A / beta), on normalised advantages.",
+                          min_value=1e-6, max_value=1e6)
+    w_max: float = setting(20.0, "AWR weights are clipped here.", min_value=1e-6, max_value=1e6)
+    advantage_norm: str = setting("running", "Advantage normalisation: running mean/std over "
+                                  "batches, per batch, or none.", choices=NORMALISATIONS)
+    value_coef: float = _coefficient(0.5, "Weight of the value loss.")
+    entropy_coef: float = _coefficient(1e-3, "Entropy bonus (seed: 1e-3).")
+    l2_coef: float = _coefficient(1e-5, "L2 penalty on the LoRA weights (seed: 1e-5).")
 
     def __post_init__(self) -> None:
-        if self.weighting not in WEIGHTINGS:
-            raise ValueError(f"weighting: expected one of {WEIGHTINGS}, got {self.weighting!r}")
-        if self.advantage_norm not in NORMALISATIONS:
-            raise ValueError(
-                f"advantage_norm: expected one of {NORMALISATIONS}, got {self.advantage_norm!r}"
-            )
-        for name in ("beta", "w_max"):
-            if not (math.isfinite(getattr(self, name)) and getattr(self, name) > 0):
-                raise ValueError(f"{name}: must be a finite number > 0, got {getattr(self, name)}")
-        for name in ("value_coef", "entropy_coef", "l2_coef"):
-            if not (math.isfinite(getattr(self, name)) and getattr(self, name) >= 0):
-                raise ValueError(f"{name}: must be a finite number >= 0, got {getattr(self, name)}")
+        check_settings(self)
 
 
 class RunningMeanStd:

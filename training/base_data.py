@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.core.actions import ACTION_PRESET, PRESETS, Action
+from objnav_ros.core.schema import check_settings, like
 from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 from objnav_ros.sim.objects import CATEGORIES
 from objnav_ros.sim.scene_source import SceneSource
@@ -29,10 +30,10 @@ class FrameConfig:
 
     house_seeds: tuple[int, ...]
     episodes_per_house: int = 25
-    width: int = 112
-    height: int = 84
-    action_preset: str = "seed"
-    max_steps: int = 150
+    width: int = like(SimConfig, "width")
+    height: int = like(SimConfig, "height")
+    action_preset: str = ACTION_PRESET.field()
+    max_steps: int = like(SimConfig, "max_steps")
     noise: float = 0.3
     seed: int = 0
     cache_dir: str = ""  # generated houses; empty = the default cache
@@ -40,13 +41,11 @@ class FrameConfig:
     captions: CaptionConfig = field(default_factory=CaptionConfig)
 
     def __post_init__(self) -> None:
+        check_settings(self)
         if not self.house_seeds:
             raise ValueError("house_seeds: at least one house is required")
         if self.episodes_per_house < 1:
             raise ValueError(f"episodes_per_house: must be >= 1, got {self.episodes_per_house}")
-        if self.action_preset not in PRESETS:
-            raise ValueError(f"action_preset: expected one of {sorted(PRESETS)}, "
-                             f"got {self.action_preset!r}")
         if not 0 <= self.noise <= 1:
             raise ValueError(f"noise: must be in [0, 1], got {self.noise}")
 

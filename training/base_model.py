@@ -25,7 +25,7 @@ import math
 import shutil
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -51,7 +51,7 @@ class BaseModelConfig:
     """Data, architecture and the two stages of the stand-in base model."""
 
     out_dir: str
-    frames: FrameConfig = field(default_factory=lambda: FrameConfig(tuple(range(1000, 1024))))
+    frames: FrameConfig  # houses, camera and actions: the experiment's
     validation_houses: int = 2  # the last houses of ``frames`` are held out for the metrics
     prompt: str = BASE_PROMPT
     vl_steps: int = 1500  # stage 1: captions only

@@ -1,13 +1,13 @@
 r"""objnav-eval: the frozen policy vs fine-tuned adapters, side by side, in the simulator.
 
     objnav-eval --model MODEL --adapter runs/awr/adapter --out runs/eval --seed 1 \
-        --n-episodes 20 --actions seed
+        --n-episodes 20 --action-preset seed
 
 Per policy: expert-path action accuracy (on ``--expert-bags``, else along the shortest-path
 expert's paths of the evaluation episodes), closed-loop success rate and SPL, valid-action
 percentage, and the monitor's stuck / oscillation counts. Writes ``eval.json``, ``eval.md``,
 ``eval.png``, ``episodes.json`` and top-down maps of the first ``--maps`` episodes. Evaluate
-on held-out data: another ``--seed`` (house) than the training bags, or an ``--episodes`` file.
+on held-out data: another ``--seed`` (house) than the training bags, or an ``--episode-file``.
 """
 
 from __future__ import annotations
@@ -19,10 +19,12 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from objnav_ros.core.actions import PRESETS, Action
+from objnav_ros.core.actions import ACTION_PRESET, Action, action_space
 from objnav_ros.core.paths import writable_dir
+from objnav_ros.core.schema import add_flag, add_flags, flag_values
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import MonitorConfig
+from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.factory import PolicySettings, check_adapter, make_policy
 from objnav_ros.sim import EmbeddedSimulator, SimConfig, save_topdown
 from objnav_ros.sim.scene_source import SceneSource
@@ -35,28 +37,25 @@ PROG = "objnav-eval"
 BASELINES = ("random", "frontier")
 
 
+WORLD = ("scene", "episode_file", "n_episodes", "seed", "cache_dir")
+CAMERA = ("width", "height", "max_steps")
+VLM = ("model_path", "mode", "device", "dtype", "min_pixels", "max_pixels")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     add = parser.add_argument
-    add("--model", required=True, help="local Qwen2.5-VL model folder (the frozen policy)")
+    add_flags(parser, VLMPolicyConfig, VLM, required=("model_path",))
     add("--adapter", action="append", default=[], metavar="[NAME=]DIR",
         help="a fine-tuned adapter to compare (repeatable)")
     add("--baseline", nargs="*", choices=BASELINES, default=[], help="also evaluate these")
     add("--out", required=True, type=Path, help="output folder")
-    add("--actions", choices=sorted(PRESETS), default="habitat", help="action preset")
-    add("--scene", default="", help="scene .glb; empty = generated house of --seed")
-    add("--episodes", default="", help="episode file; empty = drawn on the scene with --seed")
-    add("--n-episodes", type=int, default=10, help="episodes drawn when no --episodes file")
-    add("--seed", type=int, default=0, help="house and episode seed; policy sampling")
-    add("--cache-dir", default="", help="where generated houses are kept")
-    add("--width", type=int, default=640, help="camera width")
-    add("--height", type=int, default=480, help="camera height")
-    add("--max-steps", type=int, default=500, help="step limit per episode")
+    add_flag(parser, "action_preset", ACTION_PRESET, ACTION_PRESET.default)
+    add_flags(parser, SceneSource, WORLD)
+    add_flags(parser, SimConfig, CAMERA)
     add("--expert-bags", nargs="*", default=[],
         help="held-out expert bags for EPA; empty = the simulator expert's paths")
-    add("--mode", choices=("score", "generate"), default="score", help="VLM decision mode")
-    add("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     add("--maps", type=int, default=3, help="top-down maps of the first N episodes per policy")
     return parser
 
@@ -68,8 +67,8 @@ def policies(args: argparse.Namespace, sim: SimConfig) -> dict[str, PolicySettin
     refused here (one line), before any policy runs.
     """
     space = sim.action_space
-    vlm = PolicySettings(kind="vlm", actions=space, seed=args.seed, model_path=args.model,
-                         mode=args.mode, device=args.device, sim=sim)
+    vlm = PolicySettings(kind="vlm", actions=space, seed=args.seed, sim=sim,
+                         **flag_values(args, VLMPolicyConfig, VLM))
     named = {"frozen": vlm}
     for i, spec in enumerate(args.adapter):
         default = "finetuned" if len(args.adapter) == 1 else f"finetuned{i + 1}"
@@ -84,10 +83,9 @@ def policies(args: argparse.Namespace, sim: SimConfig) -> dict[str, PolicySettin
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = SimConfig(width=args.width, height=args.height, action_space=PRESETS[args.actions],
-                           max_steps=args.max_steps, seed=args.seed)
-        source = SceneSource(scene=args.scene, episodes=args.episodes, seed=args.seed,
-                             n_episodes=args.n_episodes, cache_dir=args.cache_dir)
+        config = SimConfig(**flag_values(args, SimConfig, CAMERA), seed=args.seed,
+                           action_space=action_space(args.action_preset))
+        source = SceneSource(**flag_values(args, SceneSource, WORLD))
         named = policies(args, config)
         writable_dir(args.out / "maps", "--out")
     except ValueError as err:

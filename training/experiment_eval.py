@@ -15,7 +15,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from objnav_ros.core.actions import PRESETS
+from objnav_ros.core.actions import ACTION_PRESET, PRESETS
+from objnav_ros.core.schema import check_settings, like
 from objnav_ros.monitor import MonitorConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.policy.factory import PolicySettings, make_policy
@@ -35,13 +36,14 @@ class EvalSetup:
 
     house_seeds: tuple[int, ...]
     episodes_per_house: int = 20
-    width: int = 112
-    height: int = 84
-    action_preset: str = "seed"
-    max_steps: int = 150
+    width: int = like(SimConfig, "width")
+    height: int = like(SimConfig, "height")
+    action_preset: str = ACTION_PRESET.field()
+    max_steps: int = like(SimConfig, "max_steps")
     cache_dir: str = ""
 
     def __post_init__(self) -> None:
+        check_settings(self)
         if not self.house_seeds:
             raise ValueError("house_seeds: at least one evaluation house is required")
         if self.episodes_per_house < 1:

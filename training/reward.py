@@ -3,7 +3,7 @@
 For transition t with distance d_t before and d_{t+1} after its action::
 
     r_t = progress_scale * (d_t - d_{t+1})
-          + success_bonus        once: the first step ending within success_radius_m, or flagged
+          + success_bonus        once: the first step ending within success_distance_m, or flagged
           - collision_penalty    if the action collided
           - oscillation_penalty  if the monitor's oscillation detector completes a pattern at t
           - step_cost
@@ -18,38 +18,37 @@ the episode's run contract.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 
 import numpy as np
 
+from objnav_ros.core.schema import check_settings, like, section, setting
 from objnav_ros.monitor import OSCILLATION, Monitor, MonitorConfig, OscillationConfig, StepRecord
+from objnav_ros.sim.config import SimConfig
 from objnav_training.transitions import EpisodeData, Transition
 
 COMPONENTS = ("progress", "success", "collision", "oscillation", "step")
+
+
+def _term(default: float, description: str):
+    return setting(default, description, min_value=0.0, max_value=1e6)
 
 
 @dataclass(frozen=True)
 class RewardConfig:
     """Reward terms (see the module docstring); progress and success default to the seed's."""
 
-    progress_scale: float = 0.1  # reward per metre of distance decrease (seed: 0.1)
-    success_bonus: float = 5.0  # seed: +5
-    success_radius_m: float = 1.0  # seed: within 1.0 m
-    collision_penalty: float = 0.1
-    oscillation_penalty: float = 0.5
-    step_cost: float = 0.01
-    oscillation: OscillationConfig = field(default_factory=OscillationConfig)
+    progress_scale: float = _term(0.1, "Reward per metre of distance decrease (seed: 0.1).")
+    success_bonus: float = _term(5.0, "Reward of the first step ending within the success "
+                                 "distance (seed: 5).")
+    success_distance_m: float = like(SimConfig, "success_distance_m")
+    collision_penalty: float = _term(0.1, "Cost of a step that collided.")
+    oscillation_penalty: float = _term(0.5, "Cost of each oscillation the monitor detects.")
+    step_cost: float = _term(0.01, "Cost of every step.")
+    oscillation: OscillationConfig = section(OscillationConfig, flags=None)
 
     def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name == "oscillation":
-                if not isinstance(value, OscillationConfig):
-                    raise ValueError(f"oscillation: expected OscillationConfig, got {value!r}")
-            elif not (math.isfinite(value) and value >= 0):
-                raise ValueError(f"{f.name}: must be a finite number >= 0, got {value!r}")
-        if self.success_radius_m == 0:
-            raise ValueError("success_radius_m: must be > 0, got 0")
+        check_settings(self)
 
 
 SEED_REWARD = RewardConfig(collision_penalty=0.0, oscillation_penalty=0.0, step_cost=0.0)
@@ -91,7 +90,7 @@ def reward_components(episode: EpisodeData, config: RewardConfig) -> dict[str, n
     for i, t in enumerate(transitions):
         before, after = _distances(t, final)
         progress[i] = config.progress_scale * (before - after)
-        if not rewarded and (t.success or after <= config.success_radius_m):
+        if not rewarded and (t.success or after <= config.success_distance_m):
             success[i] = config.success_bonus
             rewarded = True
     collided = np.array([t.collided for t in transitions], dtype=bool)

@@ -151,7 +151,7 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
     if not episodes:
         raise ValueError("episodes: nothing to train on")
     contract = common_contract(episodes, RunContract.of(config.action_space),
-                               f"action preset {config.actions!r}")
+                               f"action preset {config.action_preset!r}")
     L.seed_everything(config.seed, workers=True, verbose=False)
     out = Path(config.out_dir)
     rewards = [calculate_reward(episode, config.reward) for episode in episodes]
@@ -162,8 +162,8 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
         [t for episode in episodes for t in episode.transitions], actions, config.use_expert_labels
     )
     if not len(data):
-        raise ValueError(f"episodes: no transition is labelled with one of {config.actions!r} "
-                         f"actions {[a.name for a in actions]}")
+        raise ValueError(f"episodes: no transition is labelled with one of the "
+                         f"{config.action_preset!r} actions {[a.name for a in actions]}")
     loader = DataLoader(
         data,
         batch_size=config.batch_size,
@@ -206,7 +206,7 @@ def train(config: TrainConfig, episodes: Sequence[EpisodeData]) -> TrainResult:
     if trainer.is_global_zero:
         module.model.save_pretrained(adapter)
         write_record(adapter, adapter_record(
-            config.model_path, config.action_space.actions, config.actions, contract,
+            config.model_path, config.action_space.actions, config.action_preset, contract,
             module.template.text, config.min_pixels, config.max_pixels,
             weighting=config.awr.weighting,
             seed=config.seed, steps=trainer.global_step, lora=dataclasses.asdict(config.lora),

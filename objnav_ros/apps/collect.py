@@ -1,4 +1,4 @@
-"""``objnav-collect --episodes N --out DIR``: record N expert episodes as bags, headless.
+"""``objnav-collect --n-episodes N --out DIR``: record N expert episodes as bags, headless.
 
 Runs the ``collect`` graph (objnav_ros/apps/graphs.py) as processes under loopback DDS, in stages
 (:class:`StagedLauncher`): recorder, policy (``--policy expert`` by default), simulator bridge
@@ -27,6 +27,7 @@ from objnav_ros.apps.launcher import Launcher, parse_overrides
 from objnav_ros.core import topics
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.paths import writable_dir
+from objnav_ros.core.schema import add_flag
 
 READY_TIMEOUT_S = 60.0
 ACTION_TOPIC = "/" + topics.ACTION
@@ -83,42 +84,38 @@ def follow(path: Path, total: int, done: threading.Event, quiet: bool) -> None:
                 return
 
 
+FLAGS = ("policy", "scene", "episode_file", "seed", "n_episodes", "max_steps", "width", "height",
+         "action_preset", "storage", "split")
+"""Graph arguments with a flag of their own (the declarations of their node parameters)."""
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(
         prog="objnav-collect",
         description="Record expert episodes as rosbag2 bags (sim bridge + policy + recorder).")
-    parser.add_argument("--episodes", type=int, required=True, help="episodes to record")
     parser.add_argument("--out", required=True, help="output folder of the bags")
-    parser.add_argument("--policy", default="expert",
-                        help="who drives: expert (default), random, frontier or vlm")
-    parser.add_argument("--scene", default="", help="scene file (.glb); default: generated")
-    parser.add_argument("--episode-file", default="", help="episode file; default: generated")
-    parser.add_argument("--seed", type=int, default=0, help="house/episode/policy seed")
-    parser.add_argument("--max-steps", type=int, help="step limit of an episode")
-    parser.add_argument("--width", type=int, help="image width (px)")
-    parser.add_argument("--height", type=int, help="image height (px)")
-    parser.add_argument("--action-preset", choices=("habitat", "seed"), help="action amounts")
-    parser.add_argument("--storage", choices=("mcap", "sqlite3"), default="mcap")
-    parser.add_argument("--split", choices=("episode", "session"), default="episode")
+    graph_args = {arg.name: arg for arg in COLLECT.arguments}
+    for name in FLAGS:
+        add_flag(parser, name, graph_args[name].spec.declared, graph_args[name].default,
+                 given_only=True)
     parser.add_argument("--prefix", default="", help="bag name prefix; default collect_<time>")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--no-check", dest="check", action="store_false",
                         help="do not load the bags with the dataset reader afterwards")
     parser.add_argument("arguments", nargs="*", help="more graph arguments as key:=value")
     args = parser.parse_args(argv)
-    if args.episodes < 1:
-        parser.error("--episodes must be >= 1")
+    for name in FLAGS:
+        problem = graph_args[name].spec.check(getattr(args, name, graph_args[name].spec.default))
+        if problem:
+            parser.exit(2, f"objnav-collect: --{name.replace('_', '-')}: "
+                           f"{problem.split(': ', 1)[1]}\n")
     return parser, args
 
 
 def graph_overrides(args, out: Path, prefix: str, status_file: Path) -> dict[str, str]:
-    values = {
-        "n_episodes": args.episodes, "output_dir": out, "bag_prefix": prefix,
-        "status_file": status_file, "policy": args.policy, "scene": args.scene,
-        "episodes": args.episode_file, "seed": args.seed, "storage": args.storage,
-        "split": args.split, "max_steps": args.max_steps, "width": args.width,
-        "height": args.height, "action_preset": args.action_preset}
-    values = {k: str(v) for k, v in values.items() if v is not None}
+    values = {"output_dir": out, "bag_prefix": prefix, "status_file": status_file,
+              **{name: getattr(args, name) for name in FLAGS if hasattr(args, name)}}
+    values = {k: str(v) for k, v in values.items()}
     values.update(parse_overrides(args.arguments))
     return values
 
@@ -144,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.exit(2, f"objnav-collect: {exc}\n")
     status_file.unlink(missing_ok=True)
+    episodes = int(values["n_episodes"])
 
     def ready(stage: int) -> bool:
         status = read_status(status_file)
@@ -155,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, launcher.request_stop)
     signal.signal(signal.SIGTERM, launcher.request_stop)
     done = threading.Event()
-    progress = threading.Thread(target=follow, args=(status_file, args.episodes, done,
+    progress = threading.Thread(target=follow, args=(status_file, episodes, done,
                                                      args.quiet), daemon=True)
     progress.start()
     launcher.start()
@@ -165,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = read_status(status_file)
     bags = summary.get("bags", [])
     recorded = int(summary.get("episodes_done", 0))
-    print(f"objnav-collect: {recorded}/{args.episodes} episodes ended, {len(bags)} bag(s) in "
+    print(f"objnav-collect: {recorded}/{episodes} episodes ended, {len(bags)} bag(s) in "
           f"{out}; {summary.get('drops', '?')} dropped, {summary.get('missing', '?')} missing",
           flush=True)
     if args.check and bags:
@@ -174,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"objnav-collect: problem: {problem}", flush=True)
         print(f"objnav-collect: {loaded} episode(s) load as training data", flush=True)
         recorded = min(recorded, loaded) if not problems else 0
-    return code or int(recorded < args.episodes)
+    return code or int(recorded < episodes)
 
 
 if __name__ == "__main__":

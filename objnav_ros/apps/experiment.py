@@ -32,8 +32,13 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from objnav_ros.core.actions import ACTION_PRESET
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.fingerprint import settings_hash, tree_fingerprint
+from objnav_ros.core.schema import add_flag, check_settings, declaration, like
+from objnav_ros.policy.config import VLMPolicyConfig
+from objnav_ros.sim.config import SimConfig
+from objnav_training.trainer_config import TrainConfig
 
 STAGES = ("base", "collect", "mine", "train", "evaluate", "report")
 WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed", "awr_merger")
@@ -61,18 +66,19 @@ class ExperimentConfig:
     seeds: tuple[int, ...] = (0, 1, 2)
     train_steps: int = 200
     batch_size: int = 32
-    lr: float = 2e-3
+    lr: float = like(TrainConfig, "lr", 2e-3)
     lora_r: int = 16
     lora_targets: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
     collect_temperature: float = 1.0  # the base policy's own episodes are sampled
     eval_temperature: float = 1.0
-    width: int = 112
-    height: int = 84
-    max_steps: int = 150
-    action_preset: str = "seed"
-    device: str = "auto"
+    width: int = like(SimConfig, "width", 112)
+    height: int = like(SimConfig, "height", 84)
+    max_steps: int = like(SimConfig, "max_steps", 150)
+    action_preset: str = ACTION_PRESET.field("seed")
+    device: str = like(VLMPolicyConfig, "device")
 
     def __post_init__(self) -> None:
+        check_settings(self)
         ranges = {"base_houses": self.base_houses, "finetune_houses": self.finetune_houses,
                   "eval_houses": self.eval_houses}
         for name, seeds in ranges.items():
@@ -104,6 +110,8 @@ DEMO = replace(
     policy_episodes=6, mine_episodes=6, eval_houses=(9000, 9001), eval_episodes=10,
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
+FLAGS = ("device", "width", "height", "action_preset", "lr")
+"""Settings a flag sets over the preset's."""
 
 
 class Runner:
@@ -199,7 +207,7 @@ class Runner:
                      [f"model_path:={self.model}", f"temperature:={c.collect_temperature}",
                       f"device:={c.device}"])):
                 out = self.out / "bags" / who / f"house{house}"
-                self.tool("objnav_ros.apps.collect", "--episodes", str(count), "--out", str(out),
+                self.tool("objnav_ros.apps.collect", "--n-episodes", str(count), "--out", str(out),
                           "--policy", "expert" if who == "expert" else "vlm", "--seed",
                           str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
                           *(["--quiet"] if self.quiet else []), *extra,
@@ -231,7 +239,7 @@ class Runner:
                         "--batch-size", str(c.batch_size), "--accumulate", "1",
                         "--lr", str(c.lr), "--lora-r", str(c.lora_r),
                         "--lora-alpha", str(2 * c.lora_r), "--lora-targets", *c.lora_targets,
-                        "--actions", c.action_preset, "--num-workers", "0",
+                        "--action-preset", c.action_preset, "--num-workers", "0",
                         "--checkpoint-every", str(c.train_steps),
                         *(["--accelerator", "gpu"] if c.device.startswith("cuda") else [])]
                 key = settings_hash([args, base, tree_fingerprint(data)])
@@ -281,10 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-dir", type=Path, default=None,
                         help="where the stand-in base is cached (default out/base-model, "
                              "or OUT/base-model for the smoke preset)")
-    parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
-    parser.add_argument("--width", type=int, help="camera width (default: the preset's)")
-    parser.add_argument("--height", type=int, help="camera height (default: the preset's)")
-    parser.add_argument("--lr", type=float, help="LoRA learning rate (default: the preset's)")
+    for name in FLAGS:
+        add_flag(parser, name, declaration(ExperimentConfig, name), "the preset's",
+                 given_only=True)
     parser.add_argument("--weightings", nargs="+", choices=WEIGHTINGS,
                         help="training variants (default: the preset's); runs and evaluations "
                              "done earlier on the same inputs are kept")
@@ -294,11 +301,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="last stage to run (make base-model: base)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    overrides = {k: v for k, v in (("width", args.width), ("height", args.height),
-                                   ("lr", args.lr), ("weightings", args.weightings and
-                                                     tuple(args.weightings))) if v}
+    overrides = {name: getattr(args, name) for name in FLAGS if hasattr(args, name)}
+    if args.weightings:
+        overrides["weightings"] = tuple(args.weightings)
     try:
-        config = replace(PRESETS[args.preset], device=args.device, **overrides)
+        config = replace(PRESETS[args.preset], **overrides)
     except ValueError as err:
         parser.exit(2, f"objnav-experiment: error: {err}\n")
     out = args.out.resolve()

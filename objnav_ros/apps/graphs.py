@@ -5,38 +5,27 @@ Read by ``launch/<graph>.launch.py`` (ros2 launch) and by ``objnav-launch <graph
 
 from __future__ import annotations
 
-from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec, flag
+from objnav_ros.bags.recorder_parameters import PARAMETERS as RECORDER
+from objnav_ros.core.graph import Arg, GraphSpec, LaunchArg, NodeSpec, argument, flag
+from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.paths import config_file
+from objnav_ros.policy.parameters import PARAMETERS as POLICY
+from objnav_ros.robot.parameters import PARAMETERS as EXECUTOR
+from objnav_ros.sim.bridge_parameters import PARAMETERS as BRIDGE
 
-_SHARED = {arg.name: arg for arg in (
-    LaunchArg("backend", "embedded",
-              "Simulator backend: embedded (moderngl, CPU) or habitat (needs habitat_sim)."),
-    LaunchArg("scene", "", "Scene file (.glb); empty = generate a house from 'seed'."),
-    LaunchArg("episodes", "", "ObjectNav episode file (.json/.json.gz); empty = generate."),
-    LaunchArg("seed", "0", "Seed of the generated house, episodes and random choices."),
-    LaunchArg("action_preset", "habitat",
-              "Action amounts: habitat (0.25 m / 30 deg) or seed (0.4 m / 15 deg, no STOP)."),
-    LaunchArg("model_path", "", "Local Qwen2.5-VL model folder (policy:=vlm)."),
-    LaunchArg("adapter_path", "", "LoRA adapter folder (peft); empty = base model only."),
-    LaunchArg("mode", "score", "VLM decision mode: score (one forward) or generate (text)."),
-    LaunchArg("device", "auto", "Torch device for the VLM: auto, cpu, cuda or cuda:N."),
-    LaunchArg("dtype", "auto",
-              "VLM dtype: auto (CUDA bf16, CPU fp32), bfloat16, float16 (Jetson Xavier: no "
-              "bf16) or float32."),
-    flag("load_in_4bit", False,
-              "Load NF4 4-bit weights with bitsandbytes (small-memory Jetsons)."),
-    LaunchArg("temperature", "0.0",
-              "VLM decoding: 0 = argmax (greedy); > 0 samples the action distribution."),
-    LaunchArg("output_dir", "bags", "Recorder: folder the bags are written to."),
-    LaunchArg("storage", "mcap", "Recorder: bag storage, mcap or sqlite3."),
-)}
-WORLD = ("backend", "scene", "episodes", "seed")
-VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit", "temperature")
+WORLD = ("backend", "scene", "episode_file", "seed")
+VLM = ("model_path", "adapter_path", "mode", "device", "dtype", "load_in_4bit", "temperature",
+       "min_pixels", "max_pixels")
 
 
-def shared(*names: str) -> tuple[LaunchArg, ...]:
-    """Launch arguments several graphs declare alike."""
-    return tuple(_SHARED[name] for name in names)
+def arguments(parameters: list[ParamSpec], *names: str) -> tuple[LaunchArg, ...]:
+    """Launch arguments for the node parameters ``names``, made from their declarations."""
+    by_name = {spec.name: spec for spec in parameters}
+    return tuple(argument(by_name[name]) for name in names)
+
+
+def parameter(parameters: list[ParamSpec], name: str) -> ParamSpec:
+    return next(spec for spec in parameters if spec.name == name)
 
 
 def forward(*names: str) -> dict[str, Arg]:
@@ -48,6 +37,12 @@ def params_file_arg(name: str, description: str) -> LaunchArg:
     return LaunchArg("params_file", str(config_file(name)), description)
 
 
+def monitor(**options) -> NodeSpec:
+    """The monitor node (if ``use_monitor``), on the graph's action preset."""
+    return NodeSpec(name="monitor", executable="monitor", module="objnav_ros.nodes.monitor_node",
+                    parameters=forward("action_preset"), condition=Arg("use_monitor"), **options)
+
+
 MONITOR_ARG = flag("use_monitor", True,
                    "Start the monitor node (oscillation/stuck/collision).")
 PARAMS_HELP = "Parameter YAML passed to every node (launch arguments override it)."
@@ -57,15 +52,11 @@ SIM_NAV = GraphSpec(
     description="Object navigation in simulation: sim bridge -> policy -> actions, + monitor.",
     arguments=(
         params_file_arg("sim_nav.yaml", PARAMS_HELP),
-        *shared(*WORLD),
-        flag("lock_step", True,
-                  "true: one simulator step per action; false: free-run at rate_hz."),
-        *shared("action_preset"),
-        LaunchArg("policy", "frontier", "Policy: vlm, frontier, random or expert."),
-        *shared(*VLM),
+        *arguments(BRIDGE, *WORLD, "lock_step", "action_preset"),
+        *arguments(POLICY, "policy", *VLM),
         MONITOR_ARG,
         flag("use_recorder", False, "Record the run as rosbag2 bags (recorder node)."),
-        *shared("output_dir", "storage"),
+        *arguments(RECORDER, "output_dir", "storage"),
     ),
     nodes=(
         NodeSpec(
@@ -86,15 +77,9 @@ SIM_NAV = GraphSpec(
             executable="policy",
             module="objnav_ros.nodes.policy_node",
             # the expert plans on the same world as the bridge
-            parameters=forward("policy", *VLM, "action_preset", "scene", "episodes", "seed"),
+            parameters=forward("policy", *VLM, "action_preset", "scene", "episode_file", "seed"),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            condition=Arg("use_monitor"),
-            respawn=True,
-        ),
+        monitor(respawn=True),
     ),
 )
 
@@ -111,21 +96,16 @@ ROBOT_NAV = GraphSpec(
                   "Depth image aligned to colour, same stamps (16UC1 mm or 32FC1 m)."),
         LaunchArg("camera_info_topic", "/camera/color/camera_info",
                   "CameraInfo of the colour image (the run contract's camera model)."),
-        LaunchArg("camera_height_m", "0.0",
-                  "Camera height above the floor (m); 0 = not known (policy frontier needs it)."),
+        *arguments(EXECUTOR, "camera_height_m"),
         LaunchArg("odom_topic", "/odom", "Odometry of the base (nav_msgs/Odometry)."),
         LaunchArg("cmd_vel_topic", "/cmd_vel", "Velocity command of the base (Twist)."),
         LaunchArg("estop_topic", "/e_stop",
                   "E-stop (std_msgs/Bool, latched: True stops the base until False)."),
-        LaunchArg("tilt_topic", "",
-                  "Camera tilt command (std_msgs/Float64, rad); empty = LOOK_UP/DOWN ignored."),
-        flag("use_depth", True,
-                  "true: observations need a depth image with the colour image's stamp."),
-        LaunchArg("goal", "", "Object category of the first episode; empty = wait for "
-                              "objnav/goal (std_msgs/String, latched)."),
-        *shared("action_preset"),
-        LaunchArg("policy", "vlm", "Policy: vlm, frontier (depth explorer) or random."),
-        *shared(*VLM),
+        *arguments(EXECUTOR, "tilt_topic"),
+        argument(parameter(EXECUTOR, "require_depth"), name="use_depth"),
+        *arguments(EXECUTOR, "goal", "action_preset"),
+        argument(parameter(POLICY, "policy"), "vlm"),
+        *arguments(POLICY, *VLM),
         MONITOR_ARG,
     ),
     nodes=(
@@ -160,14 +140,7 @@ ROBOT_NAV = GraphSpec(
                 ("e_stop", Arg("estop_topic")),
             ),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            remappings=(("odom", Arg("odom_topic")),),
-            condition=Arg("use_monitor"),
-            respawn=True,
-        ),
+        monitor(remappings=(("odom", Arg("odom_topic")),), respawn=True),
     ),
 )
 
@@ -177,20 +150,11 @@ COLLECT = GraphSpec(
                 "n_episodes) + expert policy; one bag per episode.",
     arguments=(
         params_file_arg("sim_nav.yaml", PARAMS_HELP),
-        *shared(*WORLD),
-        LaunchArg("n_episodes", "10", "Episodes to run (generated episodes) before exiting."),
-        LaunchArg("max_steps", "500", "Step limit of an episode."),
-        LaunchArg("width", "640", "Image width (px)."),
-        LaunchArg("height", "480", "Image height (px)."),
-        *shared("action_preset"),
-        LaunchArg("policy", "expert",
-                  "Who drives: expert (shortest path), random, frontier or vlm."),
-        *shared(*VLM),
-        *shared("output_dir", "storage"),
-        LaunchArg("split", "episode", "One bag per episode or one per session."),
-        LaunchArg("bag_prefix", "", "Bag name prefix; empty = objnav_<start time>."),
-        LaunchArg("status_file", "",
-                  "Recorder progress/summary JSON (episodes done, drops, bags); empty = none."),
+        *arguments(BRIDGE, *WORLD, "n_episodes", "max_steps", "width", "height",
+                   "action_preset"),
+        argument(parameter(POLICY, "policy"), "expert"),
+        *arguments(POLICY, *VLM),
+        *arguments(RECORDER, "output_dir", "storage", "split", "bag_prefix", "status_file"),
         flag("use_monitor", False, "Also run the monitor (its events are recorded)."),
     ),
     nodes=(
@@ -217,14 +181,9 @@ COLLECT = GraphSpec(
             name="policy",
             executable="policy",
             module="objnav_ros.nodes.policy_node",
-            parameters=forward("policy", "action_preset", "scene", "episodes", "seed", *VLM),
+            parameters=forward("policy", "action_preset", "scene", "episode_file", "seed", *VLM),
         ),
-        NodeSpec(
-            name="monitor",
-            executable="monitor",
-            module="objnav_ros.nodes.monitor_node",
-            condition=Arg("use_monitor"),
-        ),
+        monitor(),
     ),
 )
 

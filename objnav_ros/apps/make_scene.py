@@ -8,12 +8,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from objnav_ros.core.schema import add_flags, flag_values
 from objnav_ros.sim.config import SimConfig
 from objnav_ros.sim.embedded import build_navgrid, episode_config
 from objnav_ros.sim.episodes import EpisodeSampler, save_episodes
 from objnav_ros.sim.house import HouseConfig, generate_house, write_house
 from objnav_ros.sim.scene import load_scene
+from objnav_ros.sim.scene_source import SceneSource
 from objnav_ros.sim.topdown import save_topdown
+
+HOUSE = ("seed", "n_rooms", "objects_per_room", "ceiling")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,11 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
         "in habitat's dataset layout and a top-down PNG of the first episode.",
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder (created)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of house and episodes")
-    parser.add_argument("--n-rooms", type=int, default=4, help="rooms in the house")
-    parser.add_argument("--n-episodes", type=int, default=20, help="episodes to draw")
-    parser.add_argument("--objects-per-room", type=int, default=2, help="goal objects per room")
-    parser.add_argument("--no-ceiling", action="store_true", help="leave the rooms open above")
+    add_flags(parser, HouseConfig, HOUSE)
+    add_flags(parser, SceneSource, ("n_episodes",), defaults={"n_episodes": 20})
     parser.add_argument(
         "--up", choices=("z", "y"), default="z", help="up axis of the .glb (z: habitat, y: glTF)"
     )
@@ -44,15 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        house_config = HouseConfig(
-            n_rooms=args.n_rooms,
-            objects_per_room=args.objects_per_room,
-            ceiling=not args.no_ceiling,
-            seed=args.seed,
-        )
+        house_config = HouseConfig(**flag_values(args, HouseConfig, HOUSE))
         sim_config = SimConfig(seed=args.seed)
-        if args.n_episodes < 1:
-            raise ValueError(f"--n-episodes must be >= 1, got {args.n_episodes}")
+        SceneSource(n_episodes=args.n_episodes)  # the count's declared range
     except ValueError as exc:
         print(f"objnav-make-scene: error: {exc}", file=sys.stderr)
         return 2

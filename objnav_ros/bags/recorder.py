@@ -25,6 +25,7 @@ from rosbags.interfaces import Qos
 from objnav_ros.bags.messages import NS_PER_S, deserialize, header_stamp_ns
 from objnav_ros.bags.router import EpisodeKey, EpisodeRouter
 from objnav_ros.bags.writer import STORAGES, BagWriter, free_path, safe_name
+from objnav_ros.core.schema import check_settings, setting
 
 SPLITS = ("episode", "session")
 POLL_S = 0.05
@@ -32,28 +33,30 @@ POLL_S = 0.05
 
 @dataclass(frozen=True)
 class RecorderConfig:
-    output_dir: str
-    session: str  # bag name (split session) or bag name prefix (split episode)
-    storage: str = "mcap"
-    split: str = "episode"
+    output_dir: str = setting("bags", "Folder the bags are written to (created).",
+                              rule=lambda v: None if v else "must not be empty")
+    session: str = ""  # bag name (split session) or bag name prefix (split episode)
+    storage: str = setting("mcap", "Bag storage: mcap or sqlite3.", choices=tuple(STORAGES))
+    split: str = setting("episode", "episode: one bag per episode (boundaries from "
+                         "EpisodeStatus); session: one bag.", choices=SPLITS)
     status_topic: str = "/objnav/episode_status"  # resolved name; episode boundaries
     queue_max_bytes: int = 1 << 30
-    hold_s: float = 2.0
-    close_delay_s: float = 1.0
-    status_file: str = ""  # JSON progress/summary file; empty = none
+    hold_s: float = setting(2.0, "split episode: longest wait of a message for the "
+                            "EpisodeStatus of its stamp (s).", min_value=0.0, max_value=60.0)
+    close_delay_s: float = setting(1.0, "split episode: an episode's bag closes this long after "
+                                   "the next episode began (s).", min_value=0.0, max_value=600.0)
+    status_file: str = setting("", "JSON file written once recording started and again with "
+                               "counts, drops and bags when it stops; empty = none.")
     settle_s: float = 2.0  # publishers found this soon after the start may predate it
 
     def __post_init__(self) -> None:
-        if self.storage not in STORAGES:
-            raise ValueError(f"storage: expected one of {sorted(STORAGES)}, got {self.storage!r}")
-        if self.split not in SPLITS:
-            raise ValueError(f"split: expected one of {SPLITS}, got {self.split!r}")
-        if not self.output_dir or not self.session:
-            raise ValueError("output_dir and session must not be empty")
+        check_settings(self)
+        if not self.session:
+            raise ValueError("session: must not be empty")
         if self.queue_max_bytes < 1:
             raise ValueError(f"queue_max_bytes must be >= 1, got {self.queue_max_bytes}")
-        if self.hold_s < 0 or self.close_delay_s < 0 or self.settle_s < 0:
-            raise ValueError("hold_s, close_delay_s and settle_s must be >= 0")
+        if self.settle_s < 0:
+            raise ValueError(f"settle_s: must be >= 0, got {self.settle_s}")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from objnav_ros.core.schema import Setting
+
 
 class Action(enum.IntEnum):
     """Discrete ObjectNav actions (habitat names; values = NavAction constants)."""
@@ -91,6 +93,21 @@ PRESETS: dict[str, ActionSpace] = {
         actions=(Action.MOVE_FORWARD, Action.TURN_LEFT, Action.TURN_RIGHT),
     ),
 }
+
+
+def _preset_text(name: str, space: ActionSpace) -> str:
+    looks = f", {space.look_deg:g} deg looks" if Action.LOOK_UP in space else ""
+    return (f"{name} ({space.forward_m:g} m, {space.turn_deg:g} deg turns{looks}; "
+            f"{len(space.actions)} actions)")
+
+
+ACTION_PRESET = Setting(
+    "habitat",
+    "Actions and their amounts: " + ", ".join(_preset_text(n, s) for n, s in PRESETS.items())
+    + ". The node that executes actions (bridge, executor) sends its amounts in every "
+    "EpisodeStatus; policy and monitor follow the amounts a stream carries.",
+    choices=tuple(PRESETS), flag="action-preset")
+"""The one declaration of the action preset: node parameter, launch argument and flag."""
 
 
 def action_space(preset: str = "habitat", **overrides) -> ActionSpace:

@@ -10,8 +10,10 @@ argument with :class:`Arg`; :meth:`GraphSpec.resolve` substitutes them, and
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+
+from objnav_ros.core.params import ParamSpec
 
 PACKAGE = "objnav_ros"
 RESPAWN_DELAY_S = 1.0
@@ -38,6 +40,8 @@ class LaunchArg:
     default: str
     description: str
     choices: tuple[str, ...] = ()  # empty: any value
+    # the node parameter this argument was made from (see :func:`argument`), if any
+    spec: ParamSpec | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.description:
@@ -60,6 +64,23 @@ class LaunchArg:
 def flag(name: str, default: bool, description: str) -> LaunchArg:
     """A boolean launch argument: one of :data:`BOOL_WORDS`."""
     return LaunchArg(name, "true" if default else "false", description, BOOL_WORDS)
+
+
+def argument(spec: ParamSpec, default: str | int | float | bool | None = None,
+             name: str = "") -> LaunchArg:
+    """The launch argument for node parameter ``spec``: its default, description and choices.
+
+    ``default``: the graph's own (e.g. ``policy`` is ``expert`` in ``collect``); ``name``: the
+    argument's, where it differs from the parameter's.
+    """
+    value = spec.default if default is None else default
+    problem = spec.check(value)
+    if problem:
+        raise ValueError(f"launch argument default: {problem}")
+    name = name or spec.name
+    if isinstance(value, bool):
+        return replace(flag(name, value, spec.description), spec=spec)
+    return LaunchArg(name, str(value), spec.description, tuple(spec.choices), spec)
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,9 @@ and validate both start-up values and run-time changes with :meth:`ParamSpec.che
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -20,8 +21,10 @@ class ParamSpec:
     max_value: float | None = None
     read_only: bool = False
     topic: bool = False  # a topic name or list of them (the node validates them)
-    # extra check returning an error message or None
+    # extra check returning the reason a value is refused, or None
     check_fn: Callable[[object], str | None] | None = None
+    # the objnav_ros.core.schema.Setting this parameter was made from, if any
+    declared: object = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.description:
@@ -37,13 +40,23 @@ class ParamSpec:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             return f"parameter {self.name}: expected {kind.__name__}, got {value!r}"
+        if kind is list and not all(isinstance(item, str) for item in value):
+            return f"parameter {self.name}: expected a list of strings, got {value!r}"
+        if kind is float and not math.isfinite(value):
+            return f"parameter {self.name}: must be finite, got {value!r}"
         if self.choices and value not in self.choices:
             return f"parameter {self.name}: expected one of {list(self.choices)}, got {value!r}"
         if self.min_value is not None and value < self.min_value:
             return f"parameter {self.name}: must be >= {self.min_value}, got {value}"
         if self.max_value is not None and value > self.max_value:
             return f"parameter {self.name}: must be <= {self.max_value}, got {value}"
-        return self.check_fn(value) if self.check_fn else None
+        reason = self.check_fn(value) if self.check_fn else None
+        return f"parameter {self.name}: {reason}" if reason else None
+
+
+DIAGNOSTICS_PERIOD = ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
+                               min_value=0.1, max_value=60.0)
+"""The /diagnostics period of every node that publishes there."""
 
 
 def validate(specs: Sequence[ParamSpec], values: dict) -> dict:

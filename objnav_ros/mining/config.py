@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from objnav_ros.core.actions import PRESETS, action_space
-from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings
-from objnav_ros.sim.config import SimConfig
+from objnav_ros.core.actions import ACTION_PRESET, action_space
+from objnav_ros.core.schema import check_settings, like, setting
+from objnav_ros.policy.config import VLMPolicyConfig
+from objnav_ros.policy.factory import POLICY, PolicySettings
+from objnav_ros.sim.config import SEED, SMALL_IMAGE, SimConfig
 from objnav_ros.sim.scene_source import SceneSource
 
 
@@ -14,39 +16,29 @@ from objnav_ros.sim.scene_source import SceneSource
 class MinerConfig:
     """Settings of a mining run; ValueError naming the first bad field."""
 
-    out: str = "failure_dataset"
-    policy: str = "frontier"  # one of POLICY_TYPES
-    model: str = ""  # vlm: model path
-    adapter: str = ""  # vlm: LoRA adapter path
-    seed: int = 0  # house, episodes and policy
-    n_episodes: int = 10
-    scene: str = ""  # .glb; empty = generated house
-    episodes: str = ""  # episode file; empty = drawn on the scene
-    width: int = 160
-    height: int = 120
-    max_steps: int = 500
-    action_preset: str = "habitat"
-    context: int = 3  # steps kept before and after a failure
-    cache_dir: str = ""  # generated houses; empty = ~/.cache/objnav_ros
+    out: str = setting("failure_dataset", "Output folder of the window bags and the summary.",
+                       rule=lambda v: None if v else "must name a folder")
+    policy: str = POLICY.field()
+    model_path: str = like(VLMPolicyConfig, "model_path")
+    adapter_path: str = like(VLMPolicyConfig, "adapter_path")
+    min_pixels: int = like(VLMPolicyConfig, "min_pixels")
+    max_pixels: int = like(VLMPolicyConfig, "max_pixels")
+    seed: int = SEED.field()
+    n_episodes: int = like(SceneSource, "n_episodes")
+    scene: str = like(SceneSource, "scene")
+    episode_file: str = like(SceneSource, "episode_file")
+    width: int = like(SimConfig, "width", SMALL_IMAGE[0])
+    height: int = like(SimConfig, "height", SMALL_IMAGE[1])
+    max_steps: int = like(SimConfig, "max_steps")
+    action_preset: str = ACTION_PRESET.field()
+    context: int = setting(3, "Steps kept before and after a failure.", min_value=0,
+                           max_value=1000)
+    cache_dir: str = like(SceneSource, "cache_dir")
 
     def __post_init__(self) -> None:
-        if not self.out:
-            raise ValueError("out: must name a folder")
-        if self.policy not in POLICY_TYPES:
-            raise ValueError(f"policy: expected one of {POLICY_TYPES}, got {self.policy!r}")
-        if self.policy == "vlm" and not self.model:
-            raise ValueError("model: required with policy 'vlm'")
-        if self.action_preset not in PRESETS:
-            raise ValueError(f"action_preset: expected one of {sorted(PRESETS)}, "
-                             f"got {self.action_preset!r}")
-        for name in ("seed", "n_episodes", "width", "height", "max_steps", "context"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"{name}: must be an integer, got {value!r}")
-        for name, low in (("seed", 0), ("n_episodes", 1), ("width", 1), ("height", 1),
-                          ("max_steps", 1), ("context", 0)):
-            if getattr(self, name) < low:
-                raise ValueError(f"{name}: must be >= {low}, got {getattr(self, name)}")
+        check_settings(self)
+        if self.policy == "vlm" and not self.model_path:
+            raise ValueError("model_path: required with policy 'vlm'")
         self.source()  # scene / episode files exist
 
     def sim_config(self) -> SimConfig:
@@ -56,12 +48,13 @@ class MinerConfig:
 
     def source(self) -> SceneSource:
         """Where the scene and the episodes come from."""
-        return SceneSource(scene=self.scene, episodes=self.episodes, seed=self.seed,
+        return SceneSource(scene=self.scene, episode_file=self.episode_file, seed=self.seed,
                            n_episodes=self.n_episodes, cache_dir=self.cache_dir)
 
     def policy_settings(self) -> PolicySettings:
         """The policy's settings (same actions, camera and seed as the simulator)."""
         sim = self.sim_config()
         return PolicySettings(kind=self.policy, actions=sim.action_space, seed=self.seed,
-                              model_path=self.model, adapter_path=self.adapter,
-                              scene=self.scene, episodes=self.episodes, sim=sim)
+                              model_path=self.model_path, adapter_path=self.adapter_path,
+                              min_pixels=self.min_pixels, max_pixels=self.max_pixels,
+                              scene=self.scene, episode_file=self.episode_file, sim=sim)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.schema import check_settings, setting
 from objnav_ros.monitor.records import COLLISION, StepRecord, Verdict
-from objnav_ros.monitor.settings import check_settings, setting
 
 
 @dataclass(frozen=True)

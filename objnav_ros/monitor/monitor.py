@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from objnav_ros.core.actions import Action
 from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.schema import check_settings, from_params, param_specs, section
 from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor.collision import CollisionConfig, CollisionDetector
 from objnav_ros.monitor.oscillation import OscillationConfig, OscillationDetector
 from objnav_ros.monitor.records import KINDS, STUCK, StepRecord, Verdict
-from objnav_ros.monitor.settings import from_params, param_specs
 from objnav_ros.monitor.stuck import StuckConfig, StuckDetector
 
 _SECTIONS = (
@@ -27,14 +27,12 @@ _SECTIONS = (
 class MonitorConfig:
     """One config per detector; ROS parameters are named ``<detector>.<field>``."""
 
-    oscillation: OscillationConfig = field(default_factory=OscillationConfig)
-    stuck: StuckConfig = field(default_factory=StuckConfig)
-    collision: CollisionConfig = field(default_factory=CollisionConfig)
+    oscillation: OscillationConfig = section(OscillationConfig, flags=None)
+    stuck: StuckConfig = section(StuckConfig, flags=None)
+    collision: CollisionConfig = section(CollisionConfig, flags=None)
 
     def __post_init__(self) -> None:
-        for name, cls in _SECTIONS:
-            if not isinstance(getattr(self, name), cls):
-                raise ValueError(f"{name}: expected {cls.__name__}, got {getattr(self, name)!r}")
+        check_settings(self)
 
     @staticmethod
     def param_specs() -> list[ParamSpec]:
@@ -44,7 +42,7 @@ class MonitorConfig:
     @classmethod
     def from_params(cls, values: dict) -> MonitorConfig:
         """Build from ``{'stuck.forward_allowance': 8, ...}``; missing keys keep defaults."""
-        return cls(**{name: from_params(kind, name, values) for name, kind in _SECTIONS})
+        return cls(**{name: from_params(kind, values, name) for name, kind in _SECTIONS})
 
 
 class Executed(Protocol):

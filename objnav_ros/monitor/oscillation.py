@@ -20,9 +20,9 @@ import math
 from dataclasses import dataclass
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.schema import check_settings, setting
 from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor.records import OSCILLATION, StepRecord, Verdict
-from objnav_ros.monitor.settings import check_settings, setting
 
 _TURNS = {Action.TURN_LEFT: 1, Action.TURN_RIGHT: -1}
 _SAME_HEADING = math.radians(10.0)  # forwards this close in heading belong to one leg

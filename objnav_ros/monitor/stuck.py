@@ -21,9 +21,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from objnav_ros.core.actions import Action
+from objnav_ros.core.schema import check_settings, setting
 from objnav_ros.core.types import Pose2D
 from objnav_ros.monitor.records import STUCK, StepRecord, Verdict
-from objnav_ros.monitor.settings import check_settings, setting
 
 _EPS = 1e-6  # metres: two 0.25 m steps do reach a 0.5 m radius despite rounding
 FREE_RATIO = 0.5

@@ -4,8 +4,8 @@ Steps are assembled by :class:`objnav_ros.monitor.StepPairer` (``pairing`` param
 ``status`` = one step per EpisodeStatus, poses from the odometry with the status's stamp;
 ``action`` = one step per NavAction, for robots without EpisodeStatus) and judged by
 :class:`objnav_ros.monitor.Monitor`. The MOVE_FORWARD length the stuck and collision rules
-measure against is the one each EpisodeStatus's run contract carries (``forward_m`` only where
-none does).
+measure against is the one each EpisodeStatus's run contract carries (``action_preset``'s
+only where none does: action pairing, or a contract without forward_m).
 A bad message (e.g. an unknown action id) is dropped and counted
 (:mod:`objnav_ros.nodes.guard`). Detector settings are parameters named
 ``<detector>.<setting>``; a run-time change is validated and re-creates the detectors.
@@ -18,8 +18,8 @@ from nav_msgs.msg import Odometry
 from rclpy.node import Node
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import Action
-from objnav_ros.core.params import ParamSpec
+from objnav_ros.core.actions import ACTION_PRESET, Action, action_space
+from objnav_ros.core.params import DIAGNOSTICS_PERIOD, ParamSpec
 from objnav_ros.monitor import (
     COLLISION,
     OSCILLATION,
@@ -45,19 +45,14 @@ PARAMETERS = [
               "What completes a step: status (an EpisodeStatus with a new step number, "
               "simulator) or action (the next NavAction, robot without EpisodeStatus).",
               choices=("status", "action"), read_only=True),
-    ParamSpec("forward_m", 0.25,
-              "Commanded length of MOVE_FORWARD (m) where the stream carries none: action "
-              "pairing, or an EpisodeStatus whose contract has no forward_m (which overrides "
-              "this).",
-              min_value=0.01, max_value=5.0),
+    ACTION_PRESET.spec("action_preset"),
     ParamSpec("odom_tolerance_s", 0.1,
               "Largest stamp difference between a step and the odometry used as its pose (s).",
               min_value=0.0, max_value=10.0),
     ParamSpec("error_event_count", 10,
               "Events in one episode from which /diagnostics reports ERROR.",
               min_value=1, max_value=100000),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
+    DIAGNOSTICS_PERIOD,
     *MonitorConfig.param_specs(),
 ]
 EVENT_KIND = {
@@ -73,7 +68,7 @@ class MonitorNode(Node):
         super().__init__("monitor", **kwargs)
         self.params = declare_parameters(self, PARAMETERS)
         self.monitor = Monitor(MonitorConfig.from_params(self.params))
-        self.pairer = StepPairer(self.params["forward_m"], self.params["odom_tolerance_s"])
+        self.pairer = StepPairer(self.preset_forward_m(), self.params["odom_tolerance_s"])
         self.by_action = self.params["pairing"] == "action"
         self.event_pub = publisher(self, topics.MONITOR_EVENTS, depth=QUEUE_DEPTH)
         self.diag_pub = publisher(self, topics.DIAGNOSTICS)
@@ -92,10 +87,15 @@ class MonitorNode(Node):
         p = self.params
         p.update({param.name: param.value for param in params})
         self.monitor.configure(MonitorConfig.from_params(p))
-        self.pairer.forward_m, self.pairer.odom_tolerance_s = p["forward_m"], p["odom_tolerance_s"]
+        self.pairer.forward_m, self.pairer.odom_tolerance_s = (self.preset_forward_m(),
+                                                               p["odom_tolerance_s"])
         if any(param.name == "diagnostics_period_s" for param in params):
             self.destroy_timer(self.timer)
             self.timer = self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)
+
+    def preset_forward_m(self) -> float:
+        """MOVE_FORWARD length where the stream carries none: the action preset's."""
+        return action_space(self.params["action_preset"]).forward_m
 
     def on_action(self, msg: NavAction) -> None:
         if msg.action == NavAction.INVALID:

@@ -30,10 +30,8 @@ from sensor_msgs.msg import Image
 from std_msgs.msg import String
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, action_space
 from objnav_ros.core.contract import CAMERA, RunContract
 from objnav_ros.core.history import ActionHistory
-from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.types import Observation, Pose2D
 from objnav_ros.monitor.pairing import Frame, LockStep, Mark
 from objnav_ros.msg import EpisodeStatus, NavAction
@@ -42,46 +40,8 @@ from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
-from objnav_ros.policy.factory import POLICY_TYPES, PolicySettings, follow, make_policy
-
-PARAMETERS = [
-    ParamSpec("policy", "frontier", "Policy type: vlm, frontier, random or expert.",
-              choices=POLICY_TYPES, read_only=True),
-    ParamSpec("model_path", "", "Local Qwen2.5-VL model folder (policy vlm).", read_only=True),
-    ParamSpec("adapter_path", "", "LoRA adapter folder; empty = base model.", read_only=True),
-    ParamSpec("merge_adapter", False, "Merge the adapter into the weights after loading.",
-              read_only=True),
-    ParamSpec("mode", "score", "VLM decision: score (log-prob of each action) or generate.",
-              choices=("score", "generate"), read_only=True),
-    ParamSpec("device", "auto", "Torch device: auto, cpu, cuda or cuda:N.", read_only=True),
-    ParamSpec("dtype", "auto", "auto (CUDA bf16, CPU fp32), float32, bfloat16 or float16.",
-              choices=("auto", "float32", "bfloat16", "float16"), read_only=True),
-    ParamSpec("load_in_4bit", False, "Load NF4 4-bit weights (bitsandbytes).", read_only=True),
-    ParamSpec("max_new_tokens", 64, "Generate mode: answer length limit (tokens).",
-              min_value=1, max_value=2048, read_only=True),
-    ParamSpec("temperature", 0.0, "0 = argmax; > 0 samples the action distribution.",
-              min_value=0.0, max_value=10.0, read_only=True),
-    ParamSpec("fallback_action", "random",
-              "Action used when the answer cannot be parsed: an action name or random.",
-              read_only=True),
-    ParamSpec("prompt_file", "", "Prompt template file; empty = packaged default.",
-              read_only=True),
-    ParamSpec("action_preset", "habitat",
-              "Allowed actions: habitat or seed (amounts: those EpisodeStatus carries).",
-              choices=tuple(PRESETS), read_only=True),
-    ParamSpec("scene", "", "Expert policy: scene file the simulator runs.", read_only=True),
-    ParamSpec("episodes", "", "Expert policy: the simulator's episode file.", read_only=True),
-    ParamSpec("seed", 0, "Random seed (random policy, sampling, generated scenes).",
-              min_value=0, max_value=2**31 - 1, read_only=True),
-    ParamSpec("use_semantic", True,
-              "Use camera/semantic/image_raw (simulation) for policies that read it; "
-              "false where none is published (a real robot).", read_only=True),
-    ParamSpec("odom_tolerance_s", 0.05,
-              "Largest stamp difference between a frame and the odometry giving its pose (s).",
-              min_value=0.0, max_value=1.0, read_only=True),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
-]
+from objnav_ros.policy.factory import follow, make_policy
+from objnav_ros.policy.parameters import PARAMETERS, policy_settings
 
 
 def participant(info: dict) -> bytes | None:
@@ -95,14 +55,7 @@ class PolicyNode(Node):
         super().__init__("policy", **node_options)
         self.params = declare_parameters(self, PARAMETERS)
         p = self.params
-        self.settings = PolicySettings(
-            kind=p["policy"], actions=action_space(p["action_preset"]), seed=p["seed"],
-            model_path=p["model_path"],
-            adapter_path=p["adapter_path"], merge_adapter=p["merge_adapter"], mode=p["mode"],
-            device=p["device"], dtype=p["dtype"], load_in_4bit=p["load_in_4bit"],
-            max_new_tokens=p["max_new_tokens"], temperature=p["temperature"],
-            fallback_action=p["fallback_action"], prompt_file=p["prompt_file"],
-            scene=p["scene"], episodes=p["episodes"])
+        self.settings = policy_settings(p)
         self.contract = RunContract()  # what the stream carried so far
         self.policy = make_policy(self.settings, self.contract)
         self.needs_depth = self.policy.needs_depth

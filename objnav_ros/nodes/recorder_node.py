@@ -21,45 +21,15 @@ from rclpy.node import Node
 from rclpy.signals import SignalHandlerOptions
 
 from objnav_ros.bags.qos import adapted, compatible, qos
-from objnav_ros.bags.recorder import SPLITS, Incoming, Recorder, RecorderConfig
-from objnav_ros.bags.writer import STORAGES
+from objnav_ros.bags.recorder import Incoming, Recorder
+from objnav_ros.bags.recorder_parameters import PARAMETERS, recorder_config
 from objnav_ros.core import topics
-from objnav_ros.core.params import ParamSpec
 from objnav_ros.core.paths import writable_dir
 from objnav_ros.core.topics import Qos
 from objnav_ros.nodes.pubsub import message_class, profile
 from objnav_ros.nodes.ros_params import declare_parameters
 
-MB = 1 << 20
 DRAIN_MAX_S = 3.0
-PARAMETERS = [
-    ParamSpec("output_dir", "bags", "Folder the bags are written to (created).", read_only=True),
-    ParamSpec("storage", "mcap", "Bag storage: mcap or sqlite3.", choices=tuple(STORAGES),
-              read_only=True),
-    ParamSpec("split", "episode",
-              "episode: one bag per episode (from EpisodeStatus); session: one bag.",
-              choices=SPLITS, read_only=True),
-    ParamSpec("topics", list(topics.RECORDED),
-              "Topics to record; relative names follow the node's namespace and remappings.",
-              read_only=True, topic=True),
-    ParamSpec("status_topic", topics.EPISODE_STATUS,
-              "EpisodeStatus topic that marks episode boundaries.", read_only=True, topic=True),
-    ParamSpec("bag_prefix", "", "Bag folder name (session) or prefix (episode: "
-              "<prefix>_<n>_<episode_id>); empty = objnav_<start time>.", read_only=True),
-    ParamSpec("qos_depth", 100, "History depth of every recording subscription.",
-              min_value=1, max_value=10000, read_only=True),
-    ParamSpec("queue_max_mb", 1024.0,
-              "Backlog allowed between callbacks and the writer thread; beyond it messages "
-              "are dropped and counted.", min_value=1.0, max_value=65536.0, read_only=True),
-    ParamSpec("hold_s", 2.0, "split episode: longest wait of a message for the EpisodeStatus "
-              "of its stamp.", min_value=0.0, max_value=60.0, read_only=True),
-    ParamSpec("close_delay_s", 1.0, "split episode: an episode's bag closes this long after "
-              "the next episode began.", min_value=0.0, max_value=600.0, read_only=True),
-    ParamSpec("discovery_period_s", 0.5, "How often publishers of the topics are looked up.",
-              min_value=0.05, max_value=60.0, read_only=True),
-    ParamSpec("status_file", "", "JSON file written once recording started and again with "
-              "counts, drops and bags when it stops; empty = none.", read_only=True),
-]
 
 
 def to_bag_qos(profile):
@@ -80,11 +50,7 @@ class RecorderNode(Node):
             writable_dir(Path(p["status_file"]).parent, "parameter status_file: folder")
         session = p["bag_prefix"] or time.strftime("objnav_%Y%m%d_%H%M%S")
         self.recorder = Recorder(
-            RecorderConfig(output_dir=p["output_dir"], session=session, storage=p["storage"],
-                           split=p["split"],
-                           status_topic=self.resolve_topic_name(p["status_topic"]),
-                           queue_max_bytes=int(p["queue_max_mb"] * MB), hold_s=p["hold_s"],
-                           close_delay_s=p["close_delay_s"], status_file=p["status_file"]),
+            recorder_config(p, session, self.resolve_topic_name(p["status_topic"])),
             clock=lambda: self.get_clock().now().nanoseconds,
             log=self.get_logger().warning, info=self.get_logger().info)
         self.topics = {self.resolve_topic_name(name): name for name in p["topics"]}

@@ -29,9 +29,8 @@ from std_srvs.srv import Trigger
 from tf2_msgs.msg import TFMessage
 
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, Action, action_space
+from objnav_ros.core.actions import Action
 from objnav_ros.core.camera import CameraModel
-from objnav_ros.core.params import ParamSpec
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.convert import (
     OPTICAL_ROTATION,
@@ -49,77 +48,17 @@ from objnav_ros.nodes.guard import MessageGuard
 from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 from objnav_ros.nodes.spin import run_node
-from objnav_ros.sim.config import SimConfig
-from objnav_ros.sim.factory import BACKENDS, make_simulator
+from objnav_ros.sim.bridge_parameters import PARAMETERS, bridge_world
+from objnav_ros.sim.factory import make_simulator
 from objnav_ros.sim.runner import EpisodeRunner
-from objnav_ros.sim.scene_source import SceneSource
 
 EXIT_DELAY_S = 1.0
-
-PARAMETERS = [
-    ParamSpec("backend", "embedded", "Simulator: embedded (moderngl, CPU) or habitat.",
-              choices=BACKENDS, read_only=True),
-    ParamSpec("scene", "", "Scene file (.glb); empty = generated house.", read_only=True),
-    ParamSpec("episodes", "", "Episode file (.json/.json.gz); empty = generated.",
-              read_only=True),
-    ParamSpec("seed", 0, "Seed of the generated house and episodes.", min_value=0,
-              max_value=2**31 - 1, read_only=True),
-    ParamSpec("n_episodes", 10, "Episodes generated when no episode file is given.",
-              min_value=1, max_value=100000, read_only=True),
-    ParamSpec("lock_step", True, "One step per action (true) or free-run at rate_hz.",
-              read_only=True),
-    ParamSpec("rate_hz", 5.0, "Free-run step rate.", min_value=0.1, max_value=200.0,
-              read_only=True),
-    ParamSpec("hold_last_action", False, "Free-run: repeat the last action every tick."),
-    ParamSpec("action_preset", "habitat", "Action amounts: habitat or seed.",
-              choices=tuple(PRESETS), read_only=True),
-    ParamSpec("width", 640, "Image width (px).", min_value=16, max_value=4096, read_only=True),
-    ParamSpec("height", 480, "Image height (px).", min_value=16, max_value=4096,
-              read_only=True),
-    ParamSpec("hfov_deg", 79.0, "Horizontal field of view.", min_value=10.0, max_value=170.0,
-              read_only=True),
-    ParamSpec("camera_height_m", 0.88, "Camera height above the floor.", min_value=0.1,
-              max_value=3.0, read_only=True),
-    ParamSpec("success_distance_m", 1.0, "STOP within this distance of a goal succeeds.",
-              min_value=0.05, max_value=10.0, read_only=True),
-    ParamSpec("max_steps", 500, "Episode step limit.", min_value=1, max_value=100000,
-              read_only=True),
-    ParamSpec("publish_semantic", True,
-              "Publish per-pixel goal-category ids (mono8) on camera/semantic/image_raw.",
-              read_only=True),
-    ParamSpec("step_period_s", 0.1, "Sim time advanced per step (stamps and /clock).",
-              min_value=0.001, max_value=10.0, read_only=True),
-    ParamSpec("auto_next_episode", True, "Start the next episode when one ends."),
-    ParamSpec("exit_when_done", False, "Exit (status 0) after the last episode ends.",
-              read_only=True),
-    ParamSpec("start_after_subscribers", 0,
-              "Start the first episode once this many EpisodeStatus subscribers matched "
-              "(0 = at once; a recorder sets it so that no step goes unrecorded).",
-              min_value=0, max_value=100, read_only=True),
-    ParamSpec("republish_period_s", 1.0,
-              "Republish the current observation while waiting for an action (0 = never).",
-              min_value=0.0, max_value=60.0, read_only=True),
-    ParamSpec("odom_frame", "odom", "Odometry frame (REP-105).", read_only=True),
-    ParamSpec("base_frame", "base_link", "Robot base frame.", read_only=True),
-    ParamSpec("camera_frame", "camera_link", "Camera body frame.", read_only=True),
-    ParamSpec("optical_frame", "camera_optical_frame", "Camera optical frame (z forward).",
-              read_only=True),
-]
-
 
 class SimBridgeNode(Node):
     def __init__(self, **node_options) -> None:
         super().__init__("sim_bridge", **node_options)
         p = self.params = declare_parameters(self, PARAMETERS)
-        config = SimConfig(
-            width=p["width"], height=p["height"], hfov_deg=p["hfov_deg"],
-            camera_height_m=p["camera_height_m"], action_space=action_space(p["action_preset"]),
-            success_distance_m=p["success_distance_m"], max_steps=p["max_steps"], seed=p["seed"],
-            semantic=p["publish_semantic"])
-        source = SceneSource(scene=p["scene"], episodes=p["episodes"], seed=p["seed"],
-                             n_episodes=p["n_episodes"])
-        if p["backend"] != "embedded" and not p["episodes"]:
-            raise ValueError(f"backend {p['backend']} needs an episode file (parameter episodes)")
+        config, source = bridge_world(p)
         self.sim = make_simulator(p["backend"], source.scene_path(), config)
         self.episodes = source.load_episodes(config, getattr(self.sim, "random_episode", None))
         self.camera = CameraModel(config.width, config.height, config.hfov_deg)

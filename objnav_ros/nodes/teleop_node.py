@@ -25,7 +25,7 @@ from std_msgs.msg import String
 
 from objnav_ros.bags.teleop_keys import HELP, QUIT, parse_key, parse_line
 from objnav_ros.core import topics
-from objnav_ros.core.actions import PRESETS, Action, action_space
+from objnav_ros.core.actions import ACTION_PRESET, Action, action_space
 from objnav_ros.core.params import ParamSpec
 from objnav_ros.msg import EpisodeStatus, NavAction
 from objnav_ros.nodes.guard import MessageGuard
@@ -33,8 +33,7 @@ from objnav_ros.nodes.pubsub import publisher, subscription
 from objnav_ros.nodes.ros_params import declare_parameters
 
 PARAMETERS = [
-    ParamSpec("action_preset", "habitat", "Allowed actions: habitat or seed (keys for other "
-              "actions are ignored).", choices=tuple(PRESETS), read_only=True),
+    ACTION_PRESET.spec("action_preset", read_only=True),  # keys of other actions are ignored
     ParamSpec("send_period_s", 0.05, "How often a waiting key is checked against the "
               "current observation (s).", min_value=0.01, max_value=1.0, read_only=True),
 ]

@@ -31,8 +31,8 @@ class ExpertPolicy(Policy):
         scene = load_scene(source.scene_path())
         self.nav = build_navgrid(scene, config)
         self._episodes: dict[str, Episode] = {}
-        if source.episodes:
-            self._episodes = {e.episode_id: e for e in load_episodes(source.episodes)}
+        if source.episode_file:
+            self._episodes = {e.episode_id: e for e in load_episodes(source.episode_file)}
             self._sampler = None
         else:
             self._sampler = EpisodeSampler(scene, self.nav, episode_config(config))

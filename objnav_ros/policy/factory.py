@@ -11,41 +11,51 @@ from dataclasses import dataclass, field, replace
 
 from objnav_ros.core.actions import ActionSpace, action_space
 from objnav_ros.core.contract import CAMERA, RunContract
+from objnav_ros.core.schema import Setting, check_settings, declared, like
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.decision import Policy
 from objnav_ros.policy.explorer import DepthExplorer, ExplorerConfig
 from objnav_ros.policy.random_policy import RandomPolicy
-from objnav_ros.sim.config import SimConfig
+from objnav_ros.sim.config import SEED, SimConfig
 from objnav_ros.sim.scene_source import SceneSource
 
 POLICY_TYPES = ("vlm", "frontier", "random", "expert")
+POLICY = Setting(
+    "frontier", "Who decides: vlm (the VLM policy), frontier (depth explorer), random, or "
+    "expert (the simulator's shortest path; simulation only).", choices=POLICY_TYPES)
+VLM_FIELDS = tuple(name for name, _, _ in declared(VLMPolicyConfig))
 
 
 @dataclass(frozen=True)
 class PolicySettings:
-    """The policy kind and everything any kind needs; fields a kind does not read are ignored."""
+    """The policy kind and everything any kind needs; fields a kind does not read are ignored.
 
-    kind: str = "frontier"  # one of POLICY_TYPES
+    The VLM fields (:data:`VLM_FIELDS`) are :class:`VLMPolicyConfig`'s own declarations.
+    """
+
+    kind: str = POLICY.field()
     actions: ActionSpace = field(default_factory=action_space)
-    seed: int = 0  # random policy; VLM sampling and fallback
-    model_path: str = ""  # vlm: the fields below map onto VLMPolicyConfig
-    adapter_path: str = ""
-    merge_adapter: bool = False
-    mode: str = "score"
-    device: str = "auto"
-    dtype: str = "auto"
-    load_in_4bit: bool = False
-    max_new_tokens: int = 64
-    temperature: float = 0.0
-    fallback_action: str = "random"
-    prompt_file: str = ""
-    scene: str = ""  # expert (simulator) policy: the simulator's scene file ("" = generated)
-    episodes: str = ""  # expert: the simulator's episode file ("" = generated from seed)
+    seed: int = SEED.field()  # random policy; VLM sampling and fallback
+    model_path: str = like(VLMPolicyConfig, "model_path")
+    adapter_path: str = like(VLMPolicyConfig, "adapter_path")
+    merge_adapter: bool = like(VLMPolicyConfig, "merge_adapter")
+    mode: str = like(VLMPolicyConfig, "mode")
+    device: str = like(VLMPolicyConfig, "device")
+    dtype: str = like(VLMPolicyConfig, "dtype")
+    load_in_4bit: bool = like(VLMPolicyConfig, "load_in_4bit")
+    max_new_tokens: int = like(VLMPolicyConfig, "max_new_tokens")
+    min_new_tokens: int = like(VLMPolicyConfig, "min_new_tokens")
+    temperature: float = like(VLMPolicyConfig, "temperature")
+    fallback_action: str = like(VLMPolicyConfig, "fallback_action")
+    prompt_file: str = like(VLMPolicyConfig, "prompt_file")
+    min_pixels: int = like(VLMPolicyConfig, "min_pixels")
+    max_pixels: int = like(VLMPolicyConfig, "max_pixels")
+    scene: str = like(SceneSource, "scene")  # expert: the simulator's scene
+    episode_file: str = like(SceneSource, "episode_file")  # expert: the simulator's episodes
     sim: SimConfig = field(default_factory=SimConfig)  # expert, frontier: camera, body, success
 
     def __post_init__(self) -> None:
-        if self.kind not in POLICY_TYPES:
-            raise ValueError(f"kind: expected one of {POLICY_TYPES}, got {self.kind!r}")
+        check_settings(self)
 
     def contract(self) -> RunContract:
         """The run contract these settings act under: the actions' amounts, the camera."""
@@ -59,13 +69,7 @@ class PolicySettings:
 
     def vlm_config(self) -> VLMPolicyConfig:
         """The VLM policy's settings (validated there)."""
-        return VLMPolicyConfig(
-            model_path=self.model_path, adapter_path=self.adapter_path,
-            merge_adapter=self.merge_adapter, mode=self.mode, device=self.device,
-            dtype=self.dtype, load_in_4bit=self.load_in_4bit, max_new_tokens=self.max_new_tokens,
-            temperature=self.temperature, fallback_action=self.fallback_action,
-            prompt_file=self.prompt_file,
-        )
+        return VLMPolicyConfig(**{name: getattr(self, name) for name in VLM_FIELDS})
 
 
 def make_policy(settings: PolicySettings, contract: RunContract | None = None) -> Policy:
@@ -83,7 +87,8 @@ def make_policy(settings: PolicySettings, contract: RunContract | None = None) -
     if settings.kind == "expert":
         from objnav_ros.policy.expert_policy import ExpertPolicy
 
-        source = SceneSource(scene=settings.scene, episodes=settings.episodes, seed=settings.seed)
+        source = SceneSource(scene=settings.scene, episode_file=settings.episode_file,
+                             seed=settings.seed)
         return ExpertPolicy(settings.actions, source, replace(settings.sim, seed=settings.seed))
     if settings.kind == "frontier":
         return DepthExplorer(settings.actions, explorer_config(settings.sim))

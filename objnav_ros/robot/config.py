@@ -1,6 +1,6 @@
 """Typed settings of the action executor; each field doubles as a ROS parameter.
 
-Fields are declared with :func:`objnav_ros.monitor.settings.setting`, so the default,
+Fields are declared with :func:`objnav_ros.core.schema.setting`, so the default,
 description and range of each parameter live here only. Parameters are namespaced
 ``controller.<field>``, ``safety.<field>`` and ``tilt.<field>``.
 """
@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 
 from objnav_ros.core.actions import ActionSpace
-from objnav_ros.monitor.settings import check_settings, setting
+from objnav_ros.core.schema import check_settings, section, setting
 
 
 @dataclass(frozen=True)
@@ -101,18 +101,21 @@ class ExecutorConfig:
     """Everything the pure executor needs; see :class:`ActionExecutor`."""
 
     actions: ActionSpace = field(default_factory=ActionSpace)
-    controller: ControllerConfig = field(default_factory=ControllerConfig)
-    safety: SafetyConfig = field(default_factory=SafetyConfig)
+    controller: ControllerConfig = section(ControllerConfig, flags=None)
+    safety: SafetyConfig = section(SafetyConfig, flags=None)
     tilt: TiltConfig | None = None  # None: no tilt unit, LOOK_* are ignored
-    require_depth: bool = True
-    max_steps: int = 500
-    episode_prefix: str = "robot"
-    reobserve_s: float = 10.0  # 0 = never
+    require_depth: bool = setting(
+        True, "Observations need a depth image with the RGB image's stamp; stale depth stops "
+        "the base.")
+    max_steps: int = setting(500, "Actions per episode before it ends (max_steps); 0 = no limit.",
+                             min_value=0, max_value=1_000_000)
+    episode_prefix: str = setting(
+        "robot", "Episode ids are <prefix>-<start time>-<n>.",
+        rule=lambda v: None if v else "must not be empty")
+    reobserve_s: float = setting(
+        10.0, "Report a fresh observation of the same step when no action answered the last one "
+        "for this long (s), so a late-starting policy catches up; 0 = never.",
+        min_value=0.0, max_value=3600.0)
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.reobserve_s) and self.reobserve_s >= 0):
-            raise ValueError(f"reobserve_s: must be >= 0 (0 = never), got {self.reobserve_s}")
-        if self.max_steps < 0:
-            raise ValueError(f"max_steps: must be >= 0 (0 = unlimited), got {self.max_steps}")
-        if not self.episode_prefix:
-            raise ValueError("episode_prefix: must not be empty")
+        check_settings(self)

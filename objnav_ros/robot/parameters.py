@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from objnav_ros.core.actions import PRESETS, action_space
-from objnav_ros.core.params import ParamSpec
-from objnav_ros.monitor.settings import from_params, param_specs
+from objnav_ros.core.actions import ACTION_PRESET, action_space
+from objnav_ros.core.params import DIAGNOSTICS_PERIOD, ParamSpec
+from objnav_ros.core.schema import from_params, param_specs
 from objnav_ros.robot.config import ControllerConfig, ExecutorConfig, SafetyConfig, TiltConfig
 
 _TOP = [
     ParamSpec("goal", "", "Object category of the first episode; empty = wait for objnav/goal."),
-    ParamSpec("action_preset", "habitat", "Action amounts: habitat (0.25 m / 30 deg) or seed.",
-              choices=tuple(PRESETS)),
+    ACTION_PRESET.spec("action_preset"),
     ParamSpec("forward_m", 0.0, "MOVE_FORWARD distance (m); 0 = the preset's. The amounts "
               "executed go out in every EpisodeStatus (policy and monitor follow them).",
               min_value=0.0, max_value=5.0),
@@ -26,24 +25,13 @@ _TOP = [
     ParamSpec("camera_height_m", 0.0, "Camera height above the floor (m), carried in every "
               "EpisodeStatus with camera_info's model; 0 = not known (the frontier policy "
               "needs it).", min_value=0.0, max_value=5.0),
-    ParamSpec("require_depth", True,
-              "Observations need a depth image with the RGB image's stamp; stale depth "
-              "stops the base."),
     ParamSpec("tilt_topic", "",
               "std_msgs/Float64 camera tilt command (rad, up positive); empty = no tilt "
               "unit, LOOK_UP/DOWN are ignored with a warning.", topic=True),
-    ParamSpec("max_steps", 500, "Actions per episode before it ends (max_steps); 0 = no limit.",
-              min_value=0, max_value=1_000_000),
-    ParamSpec("reobserve_s", 10.0,
-              "Report a fresh observation of the same step when no action answered the "
-              "last one for this long (s), so a late-starting policy catches up; 0 = never.",
-              min_value=0.0, max_value=3600.0),
-    ParamSpec("episode_prefix", "robot", "Episode ids are <prefix>-<start time>-<n>.",
-              check_fn=lambda v: None if v else "parameter episode_prefix: must not be empty"),
+    *param_specs(ExecutorConfig),
     ParamSpec("control_rate_hz", 20.0, "Rate of cmd_vel messages (Hz).",
               min_value=1.0, max_value=200.0),
-    ParamSpec("diagnostics_period_s", 1.0, "Period of /diagnostics updates (s).",
-              min_value=0.1, max_value=60.0),
+    DIAGNOSTICS_PERIOD,
 ]
 PARAMETERS = [
     replace(spec, read_only=True)
@@ -56,13 +44,9 @@ def executor_config(values: dict) -> ExecutorConfig:
     """ExecutorConfig from parameter values (ValueError naming a bad field)."""
     overrides = {name: values[name] for name in ("forward_m", "turn_deg", "look_deg")
                  if values[name] > 0}
-    return ExecutorConfig(
+    return from_params(
+        ExecutorConfig, values,
         actions=action_space(values["action_preset"], **overrides),
-        controller=from_params(ControllerConfig, "controller", values),
-        safety=from_params(SafetyConfig, "safety", values),
-        tilt=from_params(TiltConfig, "tilt", values) if values["tilt_topic"] else None,
-        require_depth=values["require_depth"],
-        max_steps=values["max_steps"],
-        episode_prefix=values["episode_prefix"],
-        reobserve_s=values["reobserve_s"],
-    )
+        controller=from_params(ControllerConfig, values, "controller"),
+        safety=from_params(SafetyConfig, values, "safety"),
+        tilt=from_params(TiltConfig, values, "tilt") if values["tilt_topic"] else None)

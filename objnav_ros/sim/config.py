@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from objnav_ros.core.actions import ActionSpace
 from objnav_ros.core.camera import CameraModel
 from objnav_ros.core.contract import RunContract
+from objnav_ros.core.schema import Setting, check_settings, setting
+
+SEED = Setting(0, "Seed of the generated house and episodes and of random choices.",
+               min_value=0, max_value=2**31 - 1)
+SMALL_IMAGE = (160, 120)
+"""Camera size of CPU-bound runs (mining, baselines): width, height in pixels."""
+
+
+def _metres(default: float, description: str, low: float = 0.01, high: float = 3.0):
+    return setting(default, description, min_value=low, max_value=high)
 
 
 @dataclass(frozen=True)
@@ -19,65 +28,40 @@ class SimConfig:
     per-pixel goal-category image to each observation (where the backend provides one).
     """
 
-    width: int = 640
-    height: int = 480
-    hfov_deg: float = 79.0
-    camera_height_m: float = 0.88
-    agent_radius_m: float = 0.18
-    agent_height_m: float = 0.88
-    max_step_height_m: float = 0.2
-    nav_cell_m: float = 0.05
+    width: int = setting(640, "Image width (px).", min_value=8, max_value=4096)
+    height: int = setting(480, "Image height (px).", min_value=8, max_value=4096)
+    hfov_deg: float = setting(79.0, "Horizontal field of view (deg).", min_value=10.0,
+                              max_value=170.0)
+    camera_height_m: float = _metres(0.88, "Camera height above the floor (m).", 0.1)
+    agent_radius_m: float = _metres(0.18, "Radius of the agent's cylinder (m).", high=1.0)
+    agent_height_m: float = _metres(0.88, "Height of the agent's cylinder (m).", 0.1)
+    max_step_height_m: float = _metres(0.2, "Highest floor step the agent climbs (m).", 0.0)
+    nav_cell_m: float = _metres(0.05, "Cell size of the navigation grid (m).", 0.005, 0.5)
     action_space: ActionSpace = field(default_factory=ActionSpace)
-    success_distance_m: float = 1.0
-    max_steps: int = 500
-    max_tilt_deg: float = 60.0
-    seed: int = 0
-    semantic: bool = False
+    success_distance_m: float = _metres(
+        1.0, "STOP within this distance (m) of a goal's view points succeeds.", 0.05, 10.0)
+    max_steps: int = setting(500, "Step limit of an episode.", min_value=1, max_value=100_000)
+    max_tilt_deg: float = setting(60.0, "Largest camera tilt up or down (deg).", min_value=0.0,
+                                  max_value=89.0)
+    seed: int = SEED.field()
+    semantic: bool = setting(
+        False, "Per-pixel goal-category ids (mono8, camera/semantic/image_raw) with every "
+        "observation, where the backend draws them (simulation only).")
 
     def __post_init__(self) -> None:
-        for name in ("width", "height", "max_steps", "seed"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ValueError(f"{name} must be an integer, got {value!r}")
-        _check(self.width >= 1, "width", "must be >= 1 pixel", self.width)
-        _check(self.height >= 1, "height", "must be >= 1 pixel", self.height)
-        _check(0 < self.hfov_deg < 180, "hfov_deg", "must be in (0, 180)", self.hfov_deg)
-        _positive(self, "camera_height_m", "agent_radius_m", "agent_height_m")
-        _positive(self, "max_step_height_m", "nav_cell_m", "success_distance_m")
-        _check(
-            self.max_step_height_m < self.agent_height_m,
-            "max_step_height_m",
-            f"must be below agent_height_m ({self.agent_height_m})",
-            self.max_step_height_m,
-        )
-        _check(
-            self.nav_cell_m <= self.agent_radius_m,
-            "nav_cell_m",
-            f"must not exceed agent_radius_m ({self.agent_radius_m})",
-            self.nav_cell_m,
-        )
-        _check(self.max_steps >= 1, "max_steps", "must be >= 1", self.max_steps)
-        _check(0 <= self.max_tilt_deg < 90, "max_tilt_deg", "must be in [0, 90)", self.max_tilt_deg)
-        _check(self.seed >= 0, "seed", "must be >= 0", self.seed)
-        _check(isinstance(self.semantic, bool), "semantic", "must be a bool", self.semantic)
+        check_settings(self)
+        if self.max_step_height_m >= self.agent_height_m:
+            raise ValueError(f"max_step_height_m: must be below agent_height_m "
+                             f"({self.agent_height_m}), got {self.max_step_height_m}")
+        if self.nav_cell_m > self.agent_radius_m:
+            raise ValueError(f"nav_cell_m: must not exceed agent_radius_m "
+                             f"({self.agent_radius_m}), got {self.nav_cell_m}")
         if not isinstance(self.action_space, ActionSpace):
             raise ValueError(
-                f"action_space must be an ActionSpace, got {type(self.action_space).__name__}"
-            )
+                f"action_space: expected an ActionSpace, got {type(self.action_space).__name__}")
 
     def contract(self) -> RunContract:
         """The run contract of this simulator: its action amounts and camera."""
         return RunContract.of(self.action_space,
                               CameraModel(self.width, self.height, self.hfov_deg),
                               self.camera_height_m)
-
-
-def _positive(config: SimConfig, *names: str) -> None:
-    for name in names:
-        value = getattr(config, name)
-        _check(math.isfinite(value) and value > 0, name, "must be a finite number > 0", value)
-
-
-def _check(ok: bool, name: str, rule: str, value: object) -> None:
-    if not ok:
-        raise ValueError(f"{name} {rule}, got {value!r}")

@@ -5,10 +5,13 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
+from objnav_ros.core.schema import Setting
 from objnav_ros.sim.base import Simulator
 from objnav_ros.sim.config import SimConfig
 
 BACKENDS = ("embedded", "habitat")
+BACKEND = Setting("embedded", "Simulator backend: embedded (moderngl, CPU) or habitat (needs "
+                  "habitat_sim and an episode file).", choices=BACKENDS)
 
 
 def make_simulator(

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import trimesh
 
+from objnav_ros.core.schema import check_settings, setting
+from objnav_ros.sim.config import SEED
 from objnav_ros.sim.coords import up_front_rotation
 from objnav_ros.sim.objects import CATEGORIES, object_node_name
 from objnav_ros.sim.scene import stage_config_path
@@ -72,22 +74,19 @@ _PLACEMENT_TRIES = 60
 class HouseConfig:
     """Size and seed of a generated house (metres)."""
 
-    n_rooms: int = 4
-    objects_per_room: int = 2
+    n_rooms: int = setting(4, "Rooms of a generated house.", min_value=1, max_value=16)
+    objects_per_room: int = setting(2, "Goal objects per room.", min_value=0, max_value=6)
     room_min_m: float = 3.5
     room_max_m: float = 5.5
     wall_height_m: float = 2.5
     wall_thickness_m: float = 0.1
     door_width_m: float = 1.0
     door_height_m: float = 2.1
-    ceiling: bool = True
-    seed: int = 0
+    ceiling: bool = setting(True, "Close the rooms above (--no-ceiling: open).")
+    seed: int = SEED.field()
 
     def __post_init__(self) -> None:
-        if not 1 <= self.n_rooms <= 16:
-            raise ValueError(f"n_rooms must be in 1..16, got {self.n_rooms}")
-        if not 0 <= self.objects_per_room <= 6:
-            raise ValueError(f"objects_per_room must be in 0..6, got {self.objects_per_room}")
+        check_settings(self)
         if not 3.0 <= self.room_min_m <= self.room_max_m:
             raise ValueError(
                 f"room_min_m must be in [3.0, room_max_m={self.room_max_m}], got {self.room_min_m}"
@@ -103,8 +102,6 @@ class HouseConfig:
                 f"door_height_m must be in [1.0, wall_height_m={self.wall_height_m}), "
                 f"got {self.door_height_m}"
             )
-        if self.seed < 0:
-            raise ValueError(f"seed must be >= 0, got {self.seed}")
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from objnav_ros.sim.config import SimConfig
+from objnav_ros.core.schema import check_settings, like, setting
+from objnav_ros.sim.config import SEED, SimConfig
 from objnav_ros.sim.embedded import build_navgrid, episode_config
 from objnav_ros.sim.episodes import Episode, EpisodeSampler, load_episodes
 from objnav_ros.sim.house import HouseConfig, generate_house, write_house
@@ -28,20 +29,22 @@ def default_cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class SceneSource:
-    scene: str = ""  # .glb/.gltf path; empty = generated house
-    episodes: str = ""  # episode file (.json / .json.gz); empty = generated
-    seed: int = 0  # house and episode generation
-    n_rooms: int = 4
-    n_episodes: int = 10
-    cache_dir: str = ""  # where generated houses are written; empty = ~/.cache/objnav_ros
+    """The world of a run: ``n_episodes`` counts episodes, ``episode_file`` names a file."""
+
+    scene: str = setting("", "Scene file (.glb); empty = a generated house of the seed.")
+    episode_file: str = setting(
+        "", "ObjectNav episode file (.json/.json.gz); empty = episodes drawn on the scene.")
+    seed: int = SEED.field()
+    n_rooms: int = like(HouseConfig, "n_rooms")
+    n_episodes: int = setting(10, "Episodes drawn when no episode file is given.",
+                              min_value=1, max_value=100_000)
+    cache_dir: str = setting("", "Folder of generated houses; empty = ~/.cache/objnav_ros.")
 
     def __post_init__(self) -> None:
-        if self.scene and not Path(self.scene).is_file():
-            raise ValueError(f"scene: file {self.scene!r} does not exist")
-        if self.episodes and not Path(self.episodes).is_file():
-            raise ValueError(f"episodes: file {self.episodes!r} does not exist")
-        if self.n_episodes < 1:
-            raise ValueError(f"n_episodes: must be >= 1, got {self.n_episodes}")
+        check_settings(self)
+        for name in ("scene", "episode_file"):
+            if getattr(self, name) and not Path(getattr(self, name)).is_file():
+                raise ValueError(f"{name}: file {getattr(self, name)!r} does not exist")
 
     @property
     def generated_name(self) -> str:
@@ -68,8 +71,8 @@ class SceneSource:
         ``draw`` is an already built :meth:`EmbeddedSimulator.random_episode`; without it the
         scene is loaded here and episodes are drawn the same way.
         """
-        if self.episodes:
-            return load_episodes(self.episodes)
+        if self.episode_file:
+            return load_episodes(self.episode_file)
         if draw is None:
             scene = load_scene(self.scene_path())
             nav = build_navgrid(scene, config)

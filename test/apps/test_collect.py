@@ -24,8 +24,8 @@ def house(tmp_path_factory):
 
 def test_collect_records_each_episode_as_a_bag_and_says_so(ros_env, tmp_path, house):
     out = subprocess.run(
-        [sys.executable, "-m", "objnav_ros.apps.collect", "--episodes", "2", "--out", str(tmp_path),
-         "--policy", "random", "--scene", house, "--seed", "3", "--max-steps", "5",
+        [sys.executable, "-m", "objnav_ros.apps.collect", "--n-episodes", "2", "--out",
+         str(tmp_path), "--policy", "random", "--scene", house, "--seed", "3", "--max-steps", "5",
          "--width", "64", "--height", "48", "--action-preset", "seed", "--prefix", "c",
          "--quiet"], cwd=ROOT, env=ros_env, capture_output=True, text=True, timeout=240)
     summary = json.loads((tmp_path / "c.recorder.json").read_text())

@@ -206,3 +206,33 @@ def test_action_pairing_without_episode_status(rclpy_context):
         assert got == [(MonitorEvent.COLLISION, 2, "1"), (MonitorEvent.STUCK, 7, "1")]
     finally:
         feeder.close()
+
+
+@pytest.mark.parametrize("preset, stuck", [("seed", True), ("habitat", False)])
+def test_action_pairing_measures_forwards_against_the_action_preset(rclpy_context, preset,
+                                                                     stuck):
+    """Without EpisodeStatus the MOVE_FORWARD length is the preset's: 0.15 m per forward is
+    blocked against seed's 0.4 m (under half), free against habitat's 0.25 m.
+    """
+    from objnav_ros.msg import MonitorEvent
+
+    feeder = Feeder(rclpy_context, pairing="action", action_preset=preset,
+                    **{"stuck.required_movement_radius": 2.0})
+    try:
+        records = walk([F] * 7, forward_m=0.15)
+        poses = [records[0].pose_before] + [r.pose for r in records]
+        for k, pose in enumerate(poses):
+            feeder.odom(10.0 + k, pose)
+        for k, record in enumerate(records):
+            feeder.action(k + 1, 10.0 + k, record.action)
+        feeder.action(len(records) + 1, 10.0 + len(records), L)
+        feeder.spin_until(lambda: feeder.monitor.monitor.steps >= len(records))
+        if stuck:
+            feeder.spin_until(lambda: MonitorEvent.STUCK in [e.kind for e in feeder.events])
+        else:
+            deadline = time.monotonic() + 1.0  # events already published would arrive by now
+            feeder.spin_until(lambda: time.monotonic() > deadline)
+        kinds = [e.kind for e in feeder.events]
+        assert (MonitorEvent.STUCK in kinds) is stuck, feeder.events
+    finally:
+        feeder.close()

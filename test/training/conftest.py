@@ -43,7 +43,7 @@ def expert_data(seed_sim):
 
 def tiny_config(model, out, **overrides) -> TrainConfig:
     """A fast CPU run of the tiny model (its random weights need a large learning rate)."""
-    settings = dict(model_path=str(model), out_dir=str(out), actions="seed", lr=1e-2,
+    settings = dict(model_path=str(model), out_dir=str(out), action_preset="seed", lr=1e-2,
                     batch_size=8, accumulate_grad_batches=1, steps=60, num_workers=0,
                     checkpoint_every=20, log_every=5, progress_bar=False)
     return TrainConfig(**{**settings, **overrides})

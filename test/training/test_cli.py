@@ -23,7 +23,7 @@ def bags(tmp_path_factory):
 def test_train_cli_fits_an_adapter_on_recorded_bags(bags, tiny_model, tmp_path, capsys):
     out = tmp_path / "run"
     code = train_cli.main(["--bags", str(bags), "--model", str(tiny_model), "--out", str(out),
-                           "--actions", "seed", "--steps", "3", "--batch-size", "4",
+                           "--action-preset", "seed", "--steps", "3", "--batch-size", "4",
                            "--accumulate", "1", "--lr", "1e-2", "--num-workers", "0",
                            "--weighting", "awr", "--no-progress-bar"])
     assert code == 0
@@ -61,7 +61,7 @@ def test_config_from_args_maps_every_group():
 def test_eval_cli_compares_frozen_and_finetuned(trained, tiny_model, tmp_path, capsys):
     out = tmp_path / "eval"
     code = eval_cli.main(["--model", str(tiny_model), "--adapter", str(trained.adapter_dir),
-                          "--baseline", "random", "--out", str(out), "--actions", "seed",
+                          "--baseline", "random", "--out", str(out), "--action-preset", "seed",
                           "--n-episodes", "1", "--width", "64", "--height", "48",
                           "--max-steps", "12", "--maps", "1", "--seed", "3",
                           "--cache-dir", str(tmp_path / "cache")])
@@ -80,7 +80,7 @@ def test_eval_cli_compares_frozen_and_finetuned(trained, tiny_model, tmp_path, c
 
 def test_eval_cli_epa_on_expert_bags(bags, tiny_model, tmp_path):
     out = tmp_path / "eval"
-    code = eval_cli.main(["--model", str(tiny_model), "--out", str(out), "--actions", "seed",
+    code = eval_cli.main(["--model", str(tiny_model), "--out", str(out), "--action-preset", "seed",
                           "--expert-bags", str(bags), "--n-episodes", "1", "--width", "64",
                           "--height", "48", "--max-steps", "5", "--maps", "0",
                           "--cache-dir", str(tmp_path / "cache")])

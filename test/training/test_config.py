@@ -8,7 +8,7 @@ def make(**fields):
 
 
 @pytest.mark.parametrize("field, value", [
-    ("model_path", ""), ("out_dir", ""), ("actions", "fast"), ("dtype", "int8"),
+    ("model_path", ""), ("out_dir", ""), ("action_preset", "fast"), ("dtype", "int8"),
     ("precision", "64"), ("gamma", 1.5), ("td_lambda", -0.1), ("lr", 0.0), ("value_lr", -1.0),
     ("batch_size", 0), ("accumulate_grad_batches", 0), ("steps", -1), ("num_workers", -1),
     ("grad_clip", -1.0), ("devices", "two"), ("awr", {}), ("reward", None), ("lora", "r8"),
@@ -24,7 +24,8 @@ def test_engine_settings():
     assert make().lightning_precision(cuda=True) == "bf16-mixed"
     assert make().lightning_precision(cuda=False) == "32-true"
     assert make(precision="16-mixed").lightning_precision(cuda=True) == "16-mixed"
-    assert make(actions="seed").action_space.names == ("MOVE_FORWARD", "TURN_LEFT", "TURN_RIGHT")
+    seed = make(action_preset="seed").action_space
+    assert seed.names == ("MOVE_FORWARD", "TURN_LEFT", "TURN_RIGHT")
 
 
 def test_defaults_follow_the_seed_run_except_the_learning_rate():

@@ -39,7 +39,7 @@ def test_bags_of_another_preset_or_camera_name_the_bag_and_the_field(tmp_path):
 def test_train_cli_refuses_bags_of_another_preset_in_one_line(tiny_model, tmp_path, capsys):
     bag = write_bag(tmp_path / "bags" / "a", [HABITAT])
     code = train_cli.main(["--bags", str(bag), "--model", str(tiny_model), "--out",
-                           str(tmp_path / "run"), "--actions", "seed", "--num-workers", "0"])
+                           str(tmp_path / "run"), "--action-preset", "seed", "--num-workers", "0"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and "\n" not in err
     assert err == (f"objnav-train: error: {bag}: episode ep-0 was recorded with forward_m 0.25, "
@@ -68,7 +68,7 @@ def test_the_adapter_records_its_bags_contract_and_refuses_another_camera(traine
 def test_eval_cli_refuses_an_adapter_of_another_camera_before_any_episode(
         trained, tiny_model, tmp_path, capsys):
     code = eval_cli.main(["--model", str(tiny_model), "--adapter", str(trained.adapter_dir),
-                          "--out", str(tmp_path / "eval"), "--actions", "seed",
+                          "--out", str(tmp_path / "eval"), "--action-preset", "seed",
                           "--width", "80", "--height", "60", "--n-episodes", "1",
                           "--cache-dir", str(tmp_path / "cache")])
     err = capsys.readouterr().err.strip()

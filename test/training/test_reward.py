@@ -81,7 +81,7 @@ def test_seed_reward_has_no_penalties():
 
 
 @pytest.mark.parametrize("name, value", [("step_cost", -1.0), ("success_bonus", math.nan),
-                                         ("success_radius_m", 0.0), ("oscillation", 3)])
+                                         ("success_distance_m", 0.0), ("oscillation", 3)])
 def test_config_errors_name_the_field(name, value):
     with pytest.raises(ValueError, match=name):
         RewardConfig(**{name: value})
