@@ -82,19 +82,18 @@ def evaluate_experiment(config, out: Path, model: str, progress: bool = True,
 
     def earlier(name: str) -> dict | None:
         path = kept / f"{name}.json"
-        record = json.loads(path.read_text()) if path.is_file() else {}
+        record = json.loads(path.read_text()) if keep and path.is_file() else {}
         return record if record.get("key") == keys[name] else None
 
+    records = {name: earlier(name) for name in named}
     firsts = [f"{h}_{i}" for h in config.eval_houses for i in range(MAPS_PER_HOUSE)]
-    todo = {name: settings for name, settings in named.items()
-            if not keep or earlier(name) is None}
+    todo = {name: settings for name, settings in named.items() if records[name] is None}
     for name, e in evaluate_policies(setup, todo, maps, firsts, progress).items():
         epa = None if e.epa is None else {
             "epa": e.epa.percent, "steps": e.epa.total,
             "epa_blank": e.epa_blank.percent if e.epa_blank else None}
-        (kept / f"{name}.json").write_text(json.dumps(
-            {"key": keys[name], "rows": e.rows(), "epa": epa}, indent=1))
-    records = {name: earlier(name) for name in named}
+        records[name] = {"key": keys[name], "rows": e.rows(), "epa": epa}
+        (kept / f"{name}.json").write_text(json.dumps(records[name], indent=1))
     rows = [row for record in records.values() for row in record["rows"]]
     epa = {name: record["epa"] for name, record in records.items() if record["epa"]}
     (out / "eval" / "episodes.json").write_text(json.dumps(rows, indent=1))
