@@ -1,11 +1,15 @@
 """Frames for the stand-in base model, rendered in generated houses with ground-truth labels.
 
-Per house and episode two rollouts: the shortest-path expert's own path (``on_path``: the
+Per house and episode two rollouts of a teacher: its own path (``on_path``: the
 behaviour-cloning data), and an exploring rollout where each step is a random action with
-probability ``noise`` (the expert's action otherwise), which shows the camera off the
-expert's path. Every frame carries the expert's action at its state and a ground-truth
-answer to ``Where is the <category>?`` (:mod:`objnav_training.captions`) about the episode's
-goal or, half the time, another random category.
+probability ``noise`` (the teacher's action otherwise), which shows the camera off the
+teacher's path. The teacher is the shortest-path ``expert`` (it knows the map: from one frame
+its turns toward an unseen goal cannot be predicted) or the ``frontier`` explorer (depth and
+ground-truth semantics: forward while the corridor is free, committed turns when blocked,
+toward the goal once seen -- decisions a frame and the last actions mostly show). Every
+frame carries the teacher's action at its state and a ground-truth answer to
+``Where is the <category>?`` (:mod:`objnav_training.captions`) about the episode's goal or,
+half the time, another random category.
 """
 
 from __future__ import annotations
@@ -18,15 +22,19 @@ from tqdm import tqdm
 
 from objnav_ros.core.actions import ACTION_PRESET, PRESETS, Action
 from objnav_ros.core.schema import check_settings, like
+from objnav_ros.policy.explorer import DepthExplorer
+from objnav_ros.policy.factory import explorer_config
 from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
 from objnav_ros.sim.objects import CATEGORIES
 from objnav_ros.sim.scene_source import SceneSource
 from objnav_training.captions import NOT_VISIBLE, CaptionConfig, describe, region_labels
 
+TEACHERS = ("expert", "frontier")
+
 
 @dataclass(frozen=True)
 class FrameConfig:
-    """Which houses, how many episodes, the camera and the exploring rollouts' noise."""
+    """Which houses, how many episodes, the camera, the teacher and the exploring noise."""
 
     house_seeds: tuple[int, ...]
     episodes_per_house: int = 25
@@ -35,6 +43,7 @@ class FrameConfig:
     action_preset: str = ACTION_PRESET.field()
     max_steps: int = like(SimConfig, "max_steps")
     noise: float = 0.3
+    teacher: str = "expert"  # one of TEACHERS
     seed: int = 0
     cache_dir: str = ""  # generated houses; empty = the default cache
     region_px: int = 28  # side of one image token's region: patch 14 x merge 2
@@ -46,6 +55,8 @@ class FrameConfig:
             raise ValueError("house_seeds: at least one house is required")
         if self.episodes_per_house < 1:
             raise ValueError(f"episodes_per_house: must be >= 1, got {self.episodes_per_house}")
+        if self.teacher not in TEACHERS:
+            raise ValueError(f"teacher: expected one of {TEACHERS}, got {self.teacher!r}")
         if not 0 <= self.noise <= 1:
             raise ValueError(f"noise: must be in [0, 1], got {self.noise}")
 
@@ -60,7 +71,7 @@ class FrameSet:
 
     rgb: np.ndarray  # (N, H, W, 3) uint8
     goal: list[str]  # the episode's goal category
-    expert: np.ndarray  # (N,) int8 Action id the expert takes at the frame's state
+    expert: np.ndarray  # (N,) int8 Action id the teacher takes at the frame's state
     history: list[tuple[Action, ...]]  # the actions executed before the frame (the prompt's)
     on_path: np.ndarray  # (N,) bool: frame of the expert's own path
     goal_visible: np.ndarray  # (N,) bool: the episode's goal is visible
@@ -82,13 +93,23 @@ class FrameSet:
                         self.house[index], self.regions[index])
 
 
-def _rollout(sim: EmbeddedSimulator, episode, noise: float, rng: np.random.Generator,
-             actions: Sequence[Action]):
-    """(observation, expert action) along one rollout; ``noise`` 0 = the expert's own path."""
-    obs = sim.reset(episode)
+def _teacher(config: FrameConfig, sim: EmbeddedSimulator, sim_config: SimConfig):
+    """The teacher's action for an observation of the episode ``sim`` was just reset to."""
+    if config.teacher == "frontier":
+        explorer = DepthExplorer(sim_config.action_space, explorer_config(sim_config))
+        return lambda obs: explorer.select_action(obs).action
     expert = ShortestPathExpert(sim)
+    return lambda obs: expert.next_action()
+
+
+def _rollout(sim: EmbeddedSimulator, episode, noise: float, rng: np.random.Generator,
+             config: FrameConfig, sim_config: SimConfig):
+    """(observation, teacher action) along one rollout; ``noise`` 0 = the teacher's own path."""
+    actions: Sequence[Action] = sim_config.action_space.actions
+    obs = sim.reset(episode)
+    teacher = _teacher(config, sim, sim_config)
     while not sim.metrics().done:
-        label = expert.next_action()
+        label = teacher(obs)
         if label not in actions:  # STOP within reach: the seed preset ends the episode there
             return
         yield obs, label
@@ -106,10 +127,9 @@ def render_frames(config: FrameConfig, progress: bool = True) -> FrameSet:
         source = SceneSource(seed=house, n_episodes=config.episodes_per_house,
                              cache_dir=config.cache_dir)
         with EmbeddedSimulator(source.scene_path(), sim_config) as sim:
-            actions = sim_config.action_space.actions
             for episode in source.load_episodes(sim_config, sim.random_episode):
                 for noise in (0.0, config.noise):
-                    for obs, label in _rollout(sim, episode, noise, rng, actions):
+                    for obs, label in _rollout(sim, episode, noise, rng, config, sim_config):
                         goal = obs.goal_category
                         asked = goal if rng.random() < 0.5 else CATEGORIES[
                             int(rng.integers(len(CATEGORIES)))]

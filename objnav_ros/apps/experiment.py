@@ -52,7 +52,8 @@ class ExperimentConfig:
     """Houses, episode counts and training sizes; house seed ranges never overlap."""
 
     base_houses: tuple[int, ...] = tuple(range(1000, 1024))
-    base_episodes: int = 25  # per base house
+    base_episodes: int = 10  # per base house
+    base_teacher: str = "frontier"  # whose actions the base clones (base_data.TEACHERS)
     base_vl_steps: int = 1500
     base_bc_steps: int = 1500
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
@@ -94,6 +95,10 @@ class ExperimentConfig:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if not self.seeds:
             raise ValueError("seeds: at least one training seed is required")
+        from objnav_training.base_data import TEACHERS
+
+        if self.base_teacher not in TEACHERS:
+            raise ValueError(f"base_teacher: expected one of {TEACHERS}, got {self.base_teacher!r}")
 
     def training_houses(self) -> set[int]:
         return set(self.base_houses) | set(self.finetune_houses)
@@ -271,7 +276,7 @@ def base_config(config: ExperimentConfig, out_dir: str):
     from objnav_training.base_model import BaseModelConfig
 
     frames = FrameConfig(config.base_houses, config.base_episodes, config.width, config.height,
-                         config.action_preset, config.max_steps)
+                         config.action_preset, config.max_steps, teacher=config.base_teacher)
     return BaseModelConfig(out_dir=out_dir, frames=frames, vl_steps=config.base_vl_steps,
                            bc_steps=config.base_bc_steps,
                            off_path_weight=config.base_off_path_weight,
