@@ -17,8 +17,7 @@ from objnav_ros.bags.reader import BagError, FrameRef, describe, open_bag, resol
 from objnav_ros.core import topics as default_topics
 from objnav_ros.core.contract import RunContract
 from objnav_ros.core.types import Pose2D
-
-MONITOR_KINDS = {0: "oscillation", 1: "stuck", 2: "collision"}
+from objnav_ros.monitor import KINDS
 
 
 @dataclass(frozen=True)
@@ -164,7 +163,8 @@ def _file(index: BagIndex, role: str, connection, timestamp: int, raw: bytes) ->
         index.goals.append((timestamp, msg.data))
     else:
         index.events.append({
-            "episode_id": msg.episode_id, "kind": MONITOR_KINDS.get(int(msg.kind), str(msg.kind)),
+            "episode_id": msg.episode_id,
+            "kind": KINDS[msg.kind] if msg.kind < len(KINDS) else str(msg.kind),
             "step": int(msg.step), "start_step": int(msg.start_step),
             "end_step": int(msg.end_step), "severity": float(msg.severity),
             "detail": msg.detail})

@@ -236,3 +236,12 @@ def test_action_pairing_measures_forwards_against_the_action_preset(rclpy_contex
         assert (MonitorEvent.STUCK in kinds) is stuck, feeder.events
     finally:
         feeder.close()
+
+
+def test_event_kind_codes_follow_the_kinds_order_bags_decode_with():
+    from objnav_ros.monitor import KINDS
+    from objnav_ros.msg import MonitorEvent
+    from objnav_ros.nodes.monitor_node import EVENT_KIND
+
+    assert [EVENT_KIND[kind] for kind in KINDS] == list(range(len(KINDS)))
+    assert [MonitorEvent.OSCILLATION, MonitorEvent.STUCK, MonitorEvent.COLLISION] == [0, 1, 2]
