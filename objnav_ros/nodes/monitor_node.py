@@ -74,7 +74,8 @@ class MonitorNode(Node):
         self.diag_pub = publisher(self, topics.DIAGNOSTICS)
         guard = self.guard = MessageGuard(self)
         subscription(self, topics.ACTION, guard(topics.ACTION, self.on_action), depth=QUEUE_DEPTH)
-        subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom), depth=QUEUE_DEPTH)
+        subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom),
+                     qos=topics.SENSOR_DATA, depth=QUEUE_DEPTH)
         if not self.by_action:
             subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status),
                          depth=QUEUE_DEPTH)

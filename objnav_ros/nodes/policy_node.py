@@ -76,7 +76,8 @@ class PolicyNode(Node):
         if self.needs_semantic:
             subscription(self, topics.SEMANTIC, guard(topics.SEMANTIC, self.on_semantic))
         if self.needs_pose:
-            subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom))
+            subscription(self, topics.ODOM, guard(topics.ODOM, self.on_odom),
+                         qos=topics.SENSOR_DATA)
         subscription(self, topics.EPISODE_STATUS, guard(topics.EPISODE_STATUS, self.on_status))
         subscription(self, topics.GOAL, guard(topics.GOAL, self.on_goal))
         self.create_timer(p["diagnostics_period_s"], self.publish_diagnostics)

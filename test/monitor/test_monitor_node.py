@@ -14,7 +14,7 @@ pytestmark = pytest.mark.ros
 class Feeder:
     """Plays the simulator and the policy; records what the monitor publishes."""
 
-    def __init__(self, context, **node_params):
+    def __init__(self, context, odom_reliable=True, **node_params):
         import rclpy
         from diagnostic_msgs.msg import DiagnosticArray
         from nav_msgs.msg import Odometry
@@ -30,7 +30,9 @@ class Feeder:
         self.node = rclpy.create_node("feeder", context=context)
         qos = QoSProfile(depth=50, reliability=ReliabilityPolicy.RELIABLE)
         self.action_pub = self.node.create_publisher(NavAction, topics.ACTION, qos)
-        self.odom_pub = self.node.create_publisher(Odometry, topics.ODOM, qos)
+        best_effort = QoSProfile(depth=50, reliability=ReliabilityPolicy.BEST_EFFORT)
+        self.odom_pub = self.node.create_publisher(Odometry, topics.ODOM,
+                                                   qos if odom_reliable else best_effort)
         self.status_pub = self.node.create_publisher(EpisodeStatus, topics.EPISODE_STATUS, qos)
         self.events, self.diagnostics = [], []
         self.node.create_subscription(MonitorEvent, topics.MONITOR_EVENTS, self.events.append, qos)
@@ -142,6 +144,19 @@ def test_events_and_diagnostics_of_an_episode(feeder):
     feeder.status("ep2", 0, 200.0)  # a new episode resets the detectors
     status = feeder.last_diagnostic(lambda s: s.values[0].value == "ep2")
     assert status.level == DiagnosticStatus.OK and status.message == "no events this episode"
+
+
+def test_a_best_effort_odometry_driver_is_heard(rclpy_context):
+    from objnav_ros.msg import MonitorEvent
+
+    feeder = Feeder(rclpy_context, odom_reliable=False)  # as many robot drivers publish it
+    try:
+        feeder.play("ep1", pinned_then_dither())
+        feeder.spin_until(lambda: len(feeder.events) >= 3)
+        assert [e.kind for e in feeder.events] == [
+            MonitorEvent.COLLISION, MonitorEvent.STUCK, MonitorEvent.OSCILLATION]
+    finally:
+        feeder.close()
 
 
 def test_parameter_changes_are_validated_and_applied(feeder):
