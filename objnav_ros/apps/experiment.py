@@ -35,9 +35,10 @@ from pathlib import Path
 from objnav_ros.core.actions import ACTION_PRESET
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.fingerprint import settings_hash, tree_fingerprint
-from objnav_ros.core.schema import add_flag, check_settings, declaration, like
+from objnav_ros.core.schema import add_flag, check_settings, declaration, like, setting
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.sim.config import SimConfig
+from objnav_training.base_data import TEACHERS
 from objnav_training.trainer_config import TrainConfig
 
 STAGES = ("base", "collect", "mine", "train", "evaluate", "report")
@@ -53,7 +54,10 @@ class ExperimentConfig:
 
     base_houses: tuple[int, ...] = tuple(range(1000, 1024))
     base_episodes: int = 10  # per base house
-    base_teacher: str = "frontier"  # whose actions the base clones (base_data.TEACHERS)
+    base_teacher: str = setting(
+        "frontier", "Whose actions the stand-in base clones: the frontier explorer (its "
+        "decisions show in a frame and the last actions) or the shortest-path expert.",
+        choices=TEACHERS)
     base_vl_steps: int = 1500
     base_bc_steps: int = 1500
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
@@ -63,7 +67,11 @@ class ExperimentConfig:
     mine_episodes: int = 8
     eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
     eval_episodes: int = 20  # per evaluation house
-    weightings: tuple[str, ...] = WEIGHTINGS[:4]
+    weightings: tuple[str, ...] = setting(
+        WEIGHTINGS[:4], f"Training variants, each x every seed, from {list(WEIGHTINGS)}; runs "
+        "and evaluations done earlier on the same inputs are kept.",
+        rule=lambda v: None if set(v) <= set(WEIGHTINGS) else f"expected names from "
+        f"{list(WEIGHTINGS)}, got {sorted(set(v) - set(WEIGHTINGS))}")
     seeds: tuple[int, ...] = (0, 1, 2)
     train_steps: int = 200
     batch_size: int = 32
@@ -87,18 +95,12 @@ class ExperimentConfig:
                 raise ValueError(f"{name}: at least one house is required")
         if set(self.eval_houses) & (set(self.base_houses) | set(self.finetune_houses)):
             raise ValueError("eval_houses: must be disjoint from base_houses and finetune_houses")
-        if unknown := set(self.weightings) - set(WEIGHTINGS):
-            raise ValueError(f"weightings: unknown {sorted(unknown)}; expected {WEIGHTINGS}")
         for name in ("expert_episodes", "policy_episodes", "mine_episodes", "eval_episodes",
                      "train_steps", "batch_size", "base_episodes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if not self.seeds:
             raise ValueError("seeds: at least one training seed is required")
-        from objnav_training.base_data import TEACHERS
-
-        if self.base_teacher not in TEACHERS:
-            raise ValueError(f"base_teacher: expected one of {TEACHERS}, got {self.base_teacher!r}")
 
     def training_houses(self) -> set[int]:
         return set(self.base_houses) | set(self.finetune_houses)
@@ -115,7 +117,7 @@ DEMO = replace(
     policy_episodes=6, mine_episodes=6, eval_houses=(9000, 9001), eval_episodes=10,
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
-FLAGS = ("device", "width", "height", "action_preset", "lr")
+FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher")
 """Settings a flag sets over the preset's."""
 
 
@@ -297,9 +299,6 @@ def main(argv: list[str] | None = None) -> int:
     for name in FLAGS:
         add_flag(parser, name, declaration(ExperimentConfig, name), "the preset's",
                  given_only=True)
-    parser.add_argument("--weightings", nargs="+", choices=WEIGHTINGS,
-                        help="training variants (default: the preset's); runs and evaluations "
-                             "done earlier on the same inputs are kept")
     parser.add_argument("--redo", nargs="*", choices=STAGES, default=[],
                         help="run these stages again (and everything after them)")
     parser.add_argument("--stop-after", choices=STAGES, default="report",
@@ -307,8 +306,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
     overrides = {name: getattr(args, name) for name in FLAGS if hasattr(args, name)}
-    if args.weightings:
-        overrides["weightings"] = tuple(args.weightings)
     try:
         config = replace(PRESETS[args.preset], **overrides)
     except ValueError as err:
