@@ -88,6 +88,7 @@ experiment: setup
 bench: setup
 	$(PY) bench/bridge.py --quick
 	$(PY) bench/policy.py --quick
+	$(PY) bench/frames.py --quick
 
 clean:
 	rm -rf build install log objnav_ros/msg objnav_ros/*.so $(VENV)

@@ -112,7 +112,7 @@ SMOKE = ExperimentConfig(
     eval_houses=(9000,), eval_episodes=2, weightings=("bc", "awr_dagger"), seeds=(0,),
     train_steps=3, batch_size=4, max_steps=20)
 DEMO = replace(
-    ExperimentConfig(), base_houses=tuple(range(1000, 1010)), base_episodes=12,
+    ExperimentConfig(), base_houses=tuple(range(1000, 1010)), base_episodes=6,
     base_vl_steps=900, base_bc_steps=600, finetune_houses=(2000, 2001), expert_episodes=4,
     policy_episodes=6, mine_episodes=6, eval_houses=(9000, 9001), eval_episodes=10,
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)

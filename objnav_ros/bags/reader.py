@@ -25,7 +25,7 @@ from objnav_ros.bags.unclosed import BagReader, recording_files
 from objnav_ros.core.images import depth_from_image, rgb_from_image
 
 STORAGE_SUFFIXES = (".mcap", ".db3")
-OPEN_READERS = 8  # readers kept open per process for lazy frames
+OPEN_READERS = 256  # readers kept open per process for lazy frames (a bag per episode)
 log = logging.getLogger(__name__)
 
 
