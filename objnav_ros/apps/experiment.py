@@ -9,7 +9,8 @@ its settings are unchanged; ``--redo STAGE`` runs it again):
 
 1. ``base``: the stand-in base model (``make base-model``; cached) unless ``--model``;
 2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
-   shortest-path expert's episodes and the base policy's own (sampled) episodes, as bags;
+   demonstrator's episodes (``--demonstrator``: the frontier explorer, the base's teacher, or
+   the shortest-path expert) and the base policy's own (sampled) episodes, as bags;
 3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with
    the expert's relabels (DAgger);
 4. ``train``: ``objnav-train`` from the frozen base for every variant x training seed, on
@@ -46,6 +47,7 @@ WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed", "awr_merger")
 """Training variants: objnav-train's weightings; awr_dagger adds the mined relabels, awr_merger
 puts LoRA on the vision merger too."""
 DEFAULT_BASE_DIR = Path("out/base-model")
+DEMONSTRATORS = ("frontier", "expert")
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,11 @@ class ExperimentConfig:
     base_bc_steps: int = 1500
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
     finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
-    expert_episodes: int = 6  # per fine-tuning house
+    demonstrator: str = setting(
+        "frontier", "Who records the demonstrations in the fine-tuning houses: frontier (the "
+        "explorer with ground-truth semantics, the base's teacher) or expert (shortest path).",
+        choices=DEMONSTRATORS)
+    expert_episodes: int = 6  # demonstrations per fine-tuning house
     policy_episodes: int = 8
     mine_episodes: int = 8
     eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
@@ -117,7 +123,8 @@ DEMO = replace(
     policy_episodes=6, mine_episodes=6, eval_houses=(9000, 9001), eval_episodes=10,
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
-FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher")
+FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher",
+         "demonstrator")
 """Settings a flag sets over the preset's."""
 
 
@@ -152,8 +159,8 @@ class Runner:
         steps: list[tuple[str, object, Callable[[], None]]] = [
             ("base", base_config(c, self.model).record() if self.own_base else self.model,
              self.base),
-            ("collect", [world, c.finetune_houses, c.expert_episodes, c.policy_episodes,
-                         c.collect_temperature, self.model], self.collect),
+            ("collect", [world, c.finetune_houses, c.demonstrator, c.expert_episodes,
+                         c.policy_episodes, c.collect_temperature, self.model], self.collect),
             ("mine", [world, c.finetune_houses, c.mine_episodes, self.model], self.mine),
             ("train", [c.weightings, c.seeds, c.train_steps, c.batch_size, c.lr, c.lora_r,
                        c.lora_targets], self.train),
@@ -209,13 +216,13 @@ class Runner:
         c = self.config
         for house in c.finetune_houses:
             for who, count, extra in (
-                    ("expert", c.expert_episodes, []),
+                    (c.demonstrator, c.expert_episodes, []),
                     ("policy", c.policy_episodes,
                      [f"model_path:={self.model}", f"temperature:={c.collect_temperature}",
                       f"device:={c.device}"])):
                 out = self.out / "bags" / who / f"house{house}"
                 self.tool("objnav_ros.apps.collect", "--n-episodes", str(count), "--out", str(out),
-                          "--policy", "expert" if who == "expert" else "vlm", "--seed",
+                          "--policy", "vlm" if who == "policy" else who, "--seed",
                           str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
                           *(["--quiet"] if self.quiet else []), *extra,
                           threads=1)  # the graph's processes share the cores
@@ -233,7 +240,7 @@ class Runner:
         from objnav_ros.policy.adapter_record import RECORD, model_fingerprint
 
         c = self.config
-        bags = [str(self.out / "bags" / "expert"), str(self.out / "bags" / "policy")]
+        bags = [str(self.out / "bags" / c.demonstrator), str(self.out / "bags" / "policy")]
         base = model_fingerprint(self.model)
         for variant in c.weightings:
             for seed in c.seeds:
