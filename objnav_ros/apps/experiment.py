@@ -187,6 +187,20 @@ class Runner:
     def say(self, text: str) -> None:
         print(f"== {text}", flush=True)
 
+    def fresh(self, name: str) -> Path:
+        """Empty stage output folder ``OUT/name``: a re-run stage replaces its outputs, and the
+        previous ones move to ``OUT/replaced/<name>.<n>`` (nothing recorded is deleted).
+        """
+        folder = self.out / name
+        if folder.exists():
+            n = 1
+            while (target := self.out / "replaced" / f"{name}.{n}").exists():
+                n += 1
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folder.rename(target)
+            self.say(f"previous {name}/ moved to {target}")
+        return folder
+
     def tool(self, module: str, *args: str, threads: int = 0) -> None:
         """Run one stage command; ``threads`` > 0 caps its torch/OpenMP threads."""
         command = [sys.executable, "-m", module, *args]
@@ -214,13 +228,14 @@ class Runner:
 
     def collect(self) -> None:
         c = self.config
+        bags = self.fresh("bags")
         for house in c.finetune_houses:
             for who, count, extra in (
                     (c.demonstrator, c.expert_episodes, []),
                     ("policy", c.policy_episodes,
                      [f"model_path:={self.model}", f"temperature:={c.collect_temperature}",
                       f"device:={c.device}"])):
-                out = self.out / "bags" / who / f"house{house}"
+                out = bags / who / f"house{house}"
                 self.tool("objnav_ros.apps.collect", "--n-episodes", str(count), "--out", str(out),
                           "--policy", "vlm" if who == "policy" else who, "--seed",
                           str(house), "--prefix", f"{who}_h{house}", *self.world_args(),
@@ -229,8 +244,9 @@ class Runner:
 
     def mine(self) -> None:
         c = self.config
+        mined = self.fresh("mined")
         for house in c.finetune_houses:
-            self.tool("objnav_ros.apps.mine", "--out", str(self.out / "mined" / f"house{house}"),
+            self.tool("objnav_ros.apps.mine", "--out", str(mined / f"house{house}"),
                       "--policy", "vlm", "--model", self.model, "--seed", str(house),
                       "--n-episodes", str(c.mine_episodes), *self.world_args(),
                       *(["--quiet"] if self.quiet else []))

@@ -231,3 +231,18 @@ def test_adapter_records_its_training_and_a_mismatch_is_refused(smoke_run):
     with pytest.raises(ModelLoadError, match="prompt"):
         check_record(adapter, model, settings.actions.actions, settings.contract(),
                      "Go to the $goal.")
+
+
+def test_a_rerun_stage_replaces_its_outputs_and_keeps_the_old_ones_aside(tmp_path):
+    from objnav_ros.apps.experiment import Runner
+
+    runner = Runner(PRESETS["smoke"], tmp_path, "", tmp_path / "base", quiet=True)
+    for round_ in (1, 2):
+        bags = runner.fresh("bags")
+        assert not bags.exists()  # the stage writes into an empty folder, never beside old bags
+        (bags / "policy").mkdir(parents=True)
+        (bags / "policy" / "episode.mcap").write_text(f"round {round_}")
+    assert (tmp_path / "bags" / "policy" / "episode.mcap").read_text() == "round 2"
+    runner.fresh("bags")
+    kept = sorted(p.read_text() for p in (tmp_path / "replaced").rglob("episode.mcap"))
+    assert kept == ["round 1", "round 2"] and not (tmp_path / "bags").exists()
