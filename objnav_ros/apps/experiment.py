@@ -188,8 +188,9 @@ class Runner:
         print(f"== {text}", flush=True)
 
     def fresh(self, name: str) -> Path:
-        """Empty stage output folder ``OUT/name``: a re-run stage replaces its outputs, and the
-        previous ones move to ``OUT/replaced/<name>.<n>`` (nothing recorded is deleted).
+        """Empty stage output folder ``OUT/name`` (the previous one moves to ``OUT/replaced``).
+
+        A re-run stage replaces its outputs; nothing recorded is deleted.
         """
         folder = self.out / name
         if folder.exists():
