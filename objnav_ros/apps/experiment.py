@@ -9,8 +9,8 @@ its settings are unchanged; ``--redo STAGE`` runs it again):
 
 1. ``base``: the stand-in base model (``make base-model``; cached) unless ``--model``;
 2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
-   demonstrator's episodes (``--demonstrator``: the frontier explorer, the base's teacher, or
-   the shortest-path expert) and the base policy's own (sampled) episodes, as bags;
+   demonstrator's episodes (``--demonstrator``: the shortest-path expert, or the frontier
+   explorer, the base's teacher) and the base policy's own (sampled) episodes, as bags;
 3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with
    the expert's relabels (DAgger);
 4. ``train``: ``objnav-train`` from the frozen base for every variant x training seed, on
@@ -47,7 +47,7 @@ WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed", "awr_merger")
 """Training variants: objnav-train's weightings; awr_dagger adds the mined relabels, awr_merger
 puts LoRA on the vision merger too."""
 DEFAULT_BASE_DIR = Path("out/base-model")
-DEMONSTRATORS = ("frontier", "expert")
+DEMONSTRATORS = ("expert", "frontier")
 
 
 @dataclass(frozen=True)
@@ -65,8 +65,8 @@ class ExperimentConfig:
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
     finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
     demonstrator: str = setting(
-        "frontier", "Who records the demonstrations in the fine-tuning houses: frontier (the "
-        "explorer with ground-truth semantics, the base's teacher) or expert (shortest path).",
+        "expert", "Who records the demonstrations in the fine-tuning houses: expert (shortest "
+        "path) or frontier (the explorer with ground-truth semantics, the base's teacher).",
         choices=DEMONSTRATORS)
     expert_episodes: int = 6  # demonstrations per fine-tuning house
     policy_episodes: int = 8
