@@ -21,7 +21,7 @@ import numpy as np
 from tqdm import tqdm
 
 from objnav_ros.core.actions import ACTION_PRESET, PRESETS, Action
-from objnav_ros.core.schema import check_settings, like
+from objnav_ros.core.schema import check_settings, like, setting
 from objnav_ros.policy.explorer import DepthExplorer
 from objnav_ros.policy.factory import explorer_config
 from objnav_ros.sim import EmbeddedSimulator, ShortestPathExpert, SimConfig
@@ -43,7 +43,10 @@ class FrameConfig:
     action_preset: str = ACTION_PRESET.field()
     max_steps: int = like(SimConfig, "max_steps")
     noise: float = 0.3
-    teacher: str = "expert"  # one of TEACHERS
+    teacher: str = setting(
+        "expert", "Whose actions the stand-in base clones: the shortest-path expert or the "
+        "frontier explorer (its decisions show in a frame and the last actions).",
+        choices=TEACHERS)
     seed: int = 0
     cache_dir: str = ""  # generated houses; empty = the default cache
     region_px: int = 28  # side of one image token's region: patch 14 x merge 2
@@ -55,8 +58,6 @@ class FrameConfig:
             raise ValueError("house_seeds: at least one house is required")
         if self.episodes_per_house < 1:
             raise ValueError(f"episodes_per_house: must be >= 1, got {self.episodes_per_house}")
-        if self.teacher not in TEACHERS:
-            raise ValueError(f"teacher: expected one of {TEACHERS}, got {self.teacher!r}")
         if not 0 <= self.noise <= 1:
             raise ValueError(f"noise: must be in [0, 1], got {self.noise}")
 
@@ -73,7 +74,7 @@ class FrameSet:
     goal: list[str]  # the episode's goal category
     expert: np.ndarray  # (N,) int8 Action id the teacher takes at the frame's state
     history: list[tuple[Action, ...]]  # the actions executed before the frame (the prompt's)
-    on_path: np.ndarray  # (N,) bool: frame of the expert's own path
+    on_path: np.ndarray  # (N,) bool: frame of the teacher's own path
     goal_visible: np.ndarray  # (N,) bool: the episode's goal is visible
     asked: list[str]  # the category the caption is about
     caption: list[str]  # ground-truth answer about ``asked``

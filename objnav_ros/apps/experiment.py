@@ -39,7 +39,7 @@ from objnav_ros.core.fingerprint import settings_hash, tree_fingerprint
 from objnav_ros.core.schema import add_flag, check_settings, declaration, like, setting
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.sim.config import SimConfig
-from objnav_training.base_data import TEACHERS
+from objnav_training.base_data import FrameConfig
 from objnav_training.trainer_config import TrainConfig
 
 STAGES = ("base", "collect", "mine", "train", "evaluate", "report")
@@ -56,10 +56,7 @@ class ExperimentConfig:
 
     base_houses: tuple[int, ...] = tuple(range(1000, 1024))
     base_episodes: int = 10  # per base house
-    base_teacher: str = setting(
-        "frontier", "Whose actions the stand-in base clones: the frontier explorer (its "
-        "decisions show in a frame and the last actions) or the shortest-path expert.",
-        choices=TEACHERS)
+    base_teacher: str = like(FrameConfig, "teacher", "frontier")
     base_vl_steps: int = 1500
     base_bc_steps: int = 1500
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
@@ -298,7 +295,6 @@ class Runner:
 
 def base_config(config: ExperimentConfig, out_dir: str):
     """The stand-in base model's settings for an experiment (same camera and actions)."""
-    from objnav_training.base_data import FrameConfig
     from objnav_training.base_model import BaseModelConfig
 
     frames = FrameConfig(config.base_houses, config.base_episodes, config.width, config.height,

@@ -29,7 +29,6 @@ def test_behaviour_cloning_draws_the_expert_path_and_optionally_the_exploring_fr
         config(off_path_weight=-1.0)
 
 
-
 def test_frontier_teacher_labels_are_the_explorers_own_decisions(tmp_path):
     from objnav_ros.policy.explorer import DepthExplorer
     from objnav_ros.policy.factory import explorer_config
