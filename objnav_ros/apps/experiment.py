@@ -11,8 +11,10 @@ its settings are unchanged; ``--redo STAGE`` runs it again):
 2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
    demonstrator's episodes (``--demonstrator``: the shortest-path expert, or the frontier
    explorer, the base's teacher) and the base policy's own (sampled) episodes, as bags;
-3. ``mine``: the failure miner (``objnav-mine``) on the base policy: failure windows with
-   the expert's relabels (DAgger);
+3. ``mine``: the failure miner (``objnav-mine``) on the base policy (sampled as in
+   collect): whole episodes (or only failure windows, ``--dagger-keep``) with a teacher's
+   action on every step (DAgger; ``--dagger-relabeller``: the frontier explorer, the base's
+   teacher, or the shortest-path expert);
 4. ``train``: ``objnav-train`` from the frozen base for every variant x training seed, on
    the same bags (``awr_dagger`` adds the mined windows; ``awr_merger``, not in the default
    list, also adapts the vision merger); a run whose inputs did not change is kept;
@@ -37,6 +39,7 @@ from objnav_ros.core.actions import ACTION_PRESET
 from objnav_ros.core.dds import loopback_env
 from objnav_ros.core.fingerprint import settings_hash, tree_fingerprint
 from objnav_ros.core.schema import add_flag, check_settings, declaration, like, setting
+from objnav_ros.mining.config import MinerConfig
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.sim.config import SimConfig
 from objnav_training.base_data import FrameConfig
@@ -68,6 +71,8 @@ class ExperimentConfig:
     expert_episodes: int = 6  # demonstrations per fine-tuning house
     policy_episodes: int = 8
     mine_episodes: int = 8
+    dagger_keep: str = like(MinerConfig, "keep", "episodes")
+    dagger_relabeller: str = like(MinerConfig, "relabeller", "frontier")
     eval_houses: tuple[int, ...] = (9000, 9001, 9002, 9003, 9004)
     eval_episodes: int = 20  # per evaluation house
     weightings: tuple[str, ...] = setting(
@@ -121,7 +126,7 @@ DEMO = replace(
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
 FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher",
-         "demonstrator")
+         "demonstrator", "dagger_keep", "dagger_relabeller")
 """Settings a flag sets over the preset's."""
 
 
@@ -158,7 +163,8 @@ class Runner:
              self.base),
             ("collect", [world, c.finetune_houses, c.demonstrator, c.expert_episodes,
                          c.policy_episodes, c.collect_temperature, self.model], self.collect),
-            ("mine", [world, c.finetune_houses, c.mine_episodes, self.model], self.mine),
+            ("mine", [world, c.finetune_houses, c.mine_episodes, c.dagger_keep,
+                      c.dagger_relabeller, c.collect_temperature, self.model], self.mine),
             ("train", [c.weightings, c.seeds, c.train_steps, c.batch_size, c.lr, c.lora_r,
                        c.lora_targets], self.train),
             ("evaluate", [world, c.eval_houses, c.eval_episodes, c.eval_temperature,
@@ -246,7 +252,9 @@ class Runner:
         for house in c.finetune_houses:
             self.tool("objnav_ros.apps.mine", "--out", str(mined / f"house{house}"),
                       "--policy", "vlm", "--model", self.model, "--seed", str(house),
-                      "--n-episodes", str(c.mine_episodes), *self.world_args(),
+                      "--n-episodes", str(c.mine_episodes), "--keep", c.dagger_keep,
+                      "--relabeller", c.dagger_relabeller,
+                      "--temperature", str(c.collect_temperature), *self.world_args(),
                       *(["--quiet"] if self.quiet else []))
 
     def train(self) -> None:

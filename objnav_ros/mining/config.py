@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 from objnav_ros.core.actions import ACTION_PRESET, action_space
 from objnav_ros.core.schema import check_settings, like, setting
+from objnav_ros.mining.relabel import RELABELLERS
 from objnav_ros.policy.config import VLMPolicyConfig
 from objnav_ros.policy.factory import POLICY, PolicySettings
 from objnav_ros.sim.config import SEED, SMALL_IMAGE, SimConfig
 from objnav_ros.sim.scene_source import SceneSource
+
+KEEP = ("failures", "episodes")
 
 
 @dataclass(frozen=True)
@@ -20,6 +23,7 @@ class MinerConfig:
                        rule=lambda v: None if v else "must name a folder")
     policy: str = POLICY.field()
     model_path: str = like(VLMPolicyConfig, "model_path")
+    temperature: float = like(VLMPolicyConfig, "temperature")
     adapter_path: str = like(VLMPolicyConfig, "adapter_path")
     min_pixels: int = like(VLMPolicyConfig, "min_pixels")
     max_pixels: int = like(VLMPolicyConfig, "max_pixels")
@@ -33,6 +37,14 @@ class MinerConfig:
     action_preset: str = ACTION_PRESET.field()
     context: int = setting(3, "Steps kept before and after a failure.", min_value=0,
                            max_value=1000)
+    keep: str = setting(
+        "failures", "What becomes a bag: each failure window (failures) or every episode "
+        "whole, every step relabelled (episodes: DAgger on all the policy's states).",
+        choices=KEEP)
+    relabeller: str = setting(
+        "expert", "Who labels the kept steps: the shortest-path expert, or the frontier "
+        "explorer replayed along the rollout (the stand-in base's teacher).",
+        choices=RELABELLERS)
     cache_dir: str = like(SceneSource, "cache_dir")
 
     def __post_init__(self) -> None:
@@ -44,7 +56,8 @@ class MinerConfig:
     def sim_config(self) -> SimConfig:
         """The simulator's settings."""
         return SimConfig(width=self.width, height=self.height, max_steps=self.max_steps,
-                         seed=self.seed, action_space=action_space(self.action_preset))
+                         seed=self.seed, action_space=action_space(self.action_preset),
+                         semantic=self.relabeller == "frontier")  # the explorer's goal pixels
 
     def source(self) -> SceneSource:
         """Where the scene and the episodes come from."""
@@ -56,5 +69,6 @@ class MinerConfig:
         sim = self.sim_config()
         return PolicySettings(kind=self.policy, actions=sim.action_space, seed=self.seed,
                               model_path=self.model_path, adapter_path=self.adapter_path,
+                              temperature=self.temperature,
                               min_pixels=self.min_pixels, max_pixels=self.max_pixels,
                               scene=self.scene, episode_file=self.episode_file, sim=sim)

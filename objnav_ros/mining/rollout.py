@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from objnav_ros.core.actions import Action
 from objnav_ros.core.types import Observation
 from objnav_ros.monitor import Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy
 from objnav_ros.sim import Episode, Simulator
 from objnav_ros.sim.episode_state import EpisodeState
-from objnav_ros.sim.expert import expert_action
 from objnav_ros.sim.runner import EpisodeRunner, run_episodes
 
 
@@ -53,11 +51,3 @@ def rollout(policy: Policy, sim: Simulator, episode: Episode, monitor: Monitor) 
     verdicts = monitor.judge(runner.steps, sim.config.action_space.forward_m)
     return Rollout(episode, tuple(frames), tuple(verdicts))
 
-
-def relabel(sim: Simulator, frame: Frame) -> Action:
-    """The shortest-path expert's action at the frame's pose (the episode must be current)."""
-    pose = frame.obs.pose
-    xy = (pose.x, pose.y)
-    goals = sim.goal_points
-    return expert_action(pose, sim.geodesic_distance(xy, goals), sim.shortest_path(xy, goals),
-                         sim.config.action_space, sim.config.success_distance_m)

@@ -25,7 +25,11 @@ class Summary:
 
     def add_window(self, episode_id: str, kind: str, bag: Path) -> None:
         self.episodes.setdefault(episode_id, Counter())[kind] += 1
-        self.bags.append(bag.name)
+        self.add_bag(bag)
+
+    def add_bag(self, bag: Path) -> None:
+        if bag.name not in self.bags:
+            self.bags.append(bag.name)
 
     @property
     def per_kind(self) -> dict[str, int]:
