@@ -223,8 +223,10 @@ class DepthExplorer(Policy):
         self._visits[self._visit_cell(pose.x, pose.y)] += 1
         self._obstacles |= self._cells_seen(self.obstacle_points(obs), pose)
         # the action executed last: the frame's history (true when another policy drove), else
-        # this explorer's own last choice
+        # this explorer's own last choice; a committed turn follows the turn executed
         self._last = obs.recent_actions[-1] if obs.recent_actions else self._last
+        if self._turn is not None and self._last in (Action.TURN_LEFT, Action.TURN_RIGHT):
+            self._turn = self._last
         if obs.collided and self._last is Action.MOVE_FORWARD:  # blocked by something unseen
             bump = self.config.robot_radius_m + 0.05
             lateral = np.linspace(-self.config.robot_radius_m, self.config.robot_radius_m, 5)

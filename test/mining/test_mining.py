@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from objnav_ros.apps.mine import main
 from objnav_ros.core.actions import Action, action_space
 from objnav_ros.core.contract import RunContract
-from objnav_ros.mining import Miner, MinerConfig, rollout, window_span, write_windows
+from objnav_ros.mining import (
+    Miner,
+    MinerConfig,
+    relabels,
+    rollout,
+    window_span,
+    write_windows,
+)
 from objnav_ros.monitor import KINDS, OSCILLATION, Monitor, Verdict
 from objnav_ros.policy.decision import Decision, Policy
+from objnav_ros.policy.explorer import DepthExplorer
+from objnav_ros.policy.factory import explorer_config
 from objnav_ros.sim import (
     EmbeddedSimulator,
     HouseConfig,
@@ -191,3 +202,82 @@ def test_bad_inputs_exit_2_with_one_line(args, field, tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert field in err[-1]
     assert not (tmp_path / "x").exists()
+
+
+@pytest.fixture(scope="module")
+def semantic_sim(house):
+    config = SimConfig(width=32, height=24, max_steps=30, action_space=action_space("seed"),
+                       semantic=True)
+    with EmbeddedSimulator(house, config) as simulator:
+        yield simulator
+
+
+def test_frontier_relabels_replay_the_explorer_along_the_rollout(semantic_sim):
+    """Where the explorer drove, its replayed labels are its own moves; elsewhere every step
+    still gets a label, and a run without semantic images is refused."""
+    sim = semantic_sim
+    space = sim.config.action_space
+    explorer = DepthExplorer(space, explorer_config(sim.config))
+    own = rollout(explorer, sim, sim.random_episode(2), Monitor())
+    labels = relabels(sim, own, range(own.actions), "frontier")
+    assert labels == {s: own.frames[s].decision.action for s in range(own.actions)}
+    other = rollout(Scripted((Action.MOVE_FORWARD, Action.TURN_LEFT)), sim,
+                    sim.random_episode(3), Monitor())
+    labels = relabels(sim, other, range(other.actions), "frontier")
+    assert set(labels) == set(range(other.actions)) and set(labels.values()) <= set(space.actions)
+    assert any(labels[s] is not other.frames[s].decision.action for s in labels)
+
+
+def test_frontier_relabels_need_the_semantic_image(sim, mined):
+    run, _, _ = mined
+    with pytest.raises(ValueError, match="semantic"):
+        relabels(sim, run, [0], "frontier")
+
+
+def test_explorer_replayed_after_a_bump_of_another_policy_remembers_it(semantic_sim):
+    """The explorer takes the executed action from the frame's history: a forward bump of the
+    policy that drove blocks the way ahead, though the explorer itself had chosen a turn."""
+    sim = semantic_sim
+    obs = sim.reset(sim.random_episode(4))
+    far = dataclasses.replace(obs.pose, x=obs.pose.x + 50.0)
+    walled = dataclasses.replace(obs, pose=far, depth=np.full_like(obs.depth, 0.3))
+    open_bump = dataclasses.replace(obs, depth=np.zeros_like(obs.depth), collided=True,
+                                    recent_actions=(Action.MOVE_FORWARD,))
+    for history, expected in ((open_bump.recent_actions, {Action.TURN_LEFT, Action.TURN_RIGHT}),
+                              ((), {Action.MOVE_FORWARD})):  # no history: its own turn counts
+        explorer = DepthExplorer(sim.config.action_space, explorer_config(sim.config))
+        assert explorer.select_action(walled).action is not Action.MOVE_FORWARD
+        bumped = dataclasses.replace(open_bump, recent_actions=history)
+        assert explorer.select_action(bumped).action in expected
+
+
+def test_a_replayed_explorer_keeps_turning_the_way_the_driver_turned(semantic_sim):
+    """Blocked, the explorer commits to a turn; when the policy that drove turned the other
+    way, the label follows that turn (a label the frame's history can explain)."""
+    sim = semantic_sim
+    obs = sim.reset(sim.random_episode(4))
+    walled = dataclasses.replace(obs, depth=np.full_like(obs.depth, 0.3))
+    explorer = DepthExplorer(sim.config.action_space, explorer_config(sim.config))
+    committed = explorer.select_action(walled).action
+    other = ({Action.TURN_LEFT, Action.TURN_RIGHT} - {committed}).pop()
+    for history, expected in (((committed,), committed), ((other,), other), ((other,), other)):
+        assert explorer.select_action(
+            dataclasses.replace(walled, recent_actions=history)).action is expected
+
+
+def test_whole_episodes_are_kept_with_every_step_relabelled(house, tmp_path):
+    config = MinerConfig(out=str(tmp_path / "out"), scene=str(house), n_episodes=2, width=32,
+                         height=24, max_steps=30, action_preset="seed", keep="episodes",
+                         relabeller="frontier")
+    miner = Miner(config, policy=Scripted((Action.TURN_LEFT, Action.TURN_RIGHT,
+                                           Action.MOVE_FORWARD)))
+    for episode in miner.episodes:
+        miner.mine(episode)
+    json_path, _ = miner.finish()
+    summary = json.loads(json_path.read_text())
+    episodes, errors = load_episodes(tmp_path / "out")
+    assert errors == [] and len(episodes) == len(summary["bags"]) == 2
+    assert summary["windows"] == sum(len(d.labels.get("windows", [])) for d in episodes) > 0
+    for data in episodes:
+        assert [t.step for t in data.transitions] == list(range(len(data.transitions)))
+        assert all(t.expert_action is not None for t in data.transitions)

@@ -177,6 +177,12 @@ def test_smoke_experiment_reports_every_policy_on_the_same_episodes(smoke_run):
         assert (out / "report" / file).stat().st_size > 0
     assert any((out / "bags" / "policy").rglob("*.mcap"))
     assert (out / "mined" / "house2000" / "summary.json").is_file()
+    mined = [json.loads(p.read_text()) for p in (out / "mined").rglob("labels.json")]
+    assert len(mined) == config.mine_episodes * len(config.finetune_houses)  # whole episodes
+    for labels in mined:  # DAgger on every step, by the base's teacher
+        assert {r["source"] for r in labels["relabels"]} == {config.dagger_relabeller}
+        steps = sorted(r["step"] for r in labels["relabels"])
+        assert steps == list(range(len(steps))) and steps
 
 
 def test_smoke_experiment_resumes_without_redoing_finished_stages(smoke_run):
