@@ -26,6 +26,7 @@ class Inner:
     gain: float = setting(2.0, "Gain.", min_value=0.0, max_value=10.0, flag="k")
     names: tuple[str, ...] = setting(("a", "b"), "Names.",
                                      rule=lambda v: None if v else "must not be empty")
+    seeds: tuple[int, ...] = setting((1, 2), "Seeds.")
 
     def __post_init__(self) -> None:
         check_settings(self)
@@ -70,6 +71,9 @@ def test_ints_become_floats_and_lists_tuples():
     assert config.inner.names == ("x",)
     with pytest.raises(ValueError, match="names: must not be empty"):
         Inner(names=())
+    assert Inner(seeds=[3]).seeds == (3,)
+    with pytest.raises(ValueError, match=r"seeds: expected a list of integers, got \['1'\]"):
+        Inner(seeds=("1",))
 
 
 def test_a_shared_setting_is_one_declaration_with_its_own_default():
@@ -98,9 +102,12 @@ def test_flags_cover_sections_and_build_the_config():
     parser = argparse.ArgumentParser()
     add_flags(parser, Outer, required=("count",))
     args = parser.parse_args(["--count", "5", "--no-verbose", "--inner-k", "3",
-                              "--inner-names", "p", "q"])
+                              "--inner-names", "p", "q", "--inner-seeds", "7"])
     config = from_flags(Outer, args)
-    assert config == Outer(count=5, verbose=False, inner=Inner(gain=3.0, names=("p", "q")))
+    assert config == Outer(count=5, verbose=False,
+                           inner=Inner(gain=3.0, names=("p", "q"), seeds=(7,)))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--count", "1", "--inner-seeds", "x"])  # integers expected
     with pytest.raises(SystemExit):
         parser.parse_args([])  # --count is required
     assert from_flags(Outer, parser.parse_args(["--count", "1"])) == Outer(count=1)

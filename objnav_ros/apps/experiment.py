@@ -63,7 +63,9 @@ class ExperimentConfig:
     base_vl_steps: int = 1500
     base_bc_steps: int = 1500
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
-    finetune_houses: tuple[int, ...] = (2000, 2001, 2002, 2003)
+    finetune_houses: tuple[int, ...] = setting(
+        (2000, 2001, 2002, 2003), "House seeds of the fine-tuning data (collect and mine); "
+        "disjoint from the base and evaluation houses.")
     demonstrator: str = setting(
         "expert", "Who records the demonstrations in the fine-tuning houses: expert (shortest "
         "path) or frontier (the explorer with ground-truth semantics, the base's teacher).",
@@ -81,7 +83,8 @@ class ExperimentConfig:
         rule=lambda v: None if set(v) <= set(WEIGHTINGS) else f"expected names from "
         f"{list(WEIGHTINGS)}, got {sorted(set(v) - set(WEIGHTINGS))}")
     seeds: tuple[int, ...] = (0, 1, 2)
-    train_steps: int = 200
+    train_steps: int = setting(200, "Optimiser steps of every training run.", min_value=1,
+                               max_value=1_000_000)
     batch_size: int = 32
     lr: float = like(TrainConfig, "lr", 2e-3)
     lora_r: int = 16
@@ -104,7 +107,7 @@ class ExperimentConfig:
         if set(self.eval_houses) & (set(self.base_houses) | set(self.finetune_houses)):
             raise ValueError("eval_houses: must be disjoint from base_houses and finetune_houses")
         for name in ("expert_episodes", "policy_episodes", "mine_episodes", "eval_episodes",
-                     "train_steps", "batch_size", "base_episodes"):
+                     "batch_size", "base_episodes"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be >= 1, got {getattr(self, name)}")
         if not self.seeds:
@@ -126,7 +129,7 @@ DEMO = replace(
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
 FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher",
-         "demonstrator", "dagger_keep", "dagger_relabeller")
+         "demonstrator", "dagger_keep", "dagger_relabeller", "finetune_houses", "train_steps")
 """Settings a flag sets over the preset's."""
 
 
@@ -333,7 +336,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="last stage to run (make base-model: base)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    overrides = {name: getattr(args, name) for name in FLAGS if hasattr(args, name)}
+    overrides = {name: tuple(v) if isinstance(v := getattr(args, name), list) else v
+                 for name in FLAGS if hasattr(args, name)}
     try:
         config = replace(PRESETS[args.preset], **overrides)
     except ValueError as err:

@@ -40,8 +40,11 @@ class ParamSpec:
             value = float(value)
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             return f"parameter {self.name}: expected {kind.__name__}, got {value!r}"
-        if kind is list and not all(isinstance(item, str) for item in value):
-            return f"parameter {self.name}: expected a list of strings, got {value!r}"
+        if kind is list:  # of strings, or of integers where the default holds integers
+            item = int if self.default and isinstance(self.default[0], int) else str
+            if not all(isinstance(i, item) and not isinstance(i, bool) for i in value):
+                return (f"parameter {self.name}: expected a list of "
+                        f"{'integers' if item is int else 'strings'}, got {value!r}")
         if kind is float and not math.isfinite(value):
             return f"parameter {self.name}: must be finite, got {value!r}"
         if self.choices and value not in self.choices:

@@ -23,7 +23,7 @@ from dataclasses import Field, dataclass, field, fields
 
 from objnav_ros.core.params import ParamSpec
 
-Value = bool | int | float | str | tuple[str, ...]
+Value = bool | int | float | str | tuple[str, ...] | tuple[int, ...]
 _SETTING = "objnav_setting"
 _SECTION = "objnav_section"
 
@@ -162,6 +162,8 @@ def add_flag(parser: argparse.ArgumentParser, name: str, s: Setting, default: Va
         options["action"] = argparse.BooleanOptionalAction
     elif isinstance(s.default, tuple):
         options.update(nargs="+", default=list(default))
+        if s.default:
+            options["type"] = type(s.default[0])
     else:
         options["type"] = type(s.default)
         if s.choices:
