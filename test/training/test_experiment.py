@@ -252,3 +252,21 @@ def test_a_rerun_stage_replaces_its_outputs_and_keeps_the_old_ones_aside(tmp_pat
     runner.fresh("bags")
     kept = sorted(p.read_text() for p in (tmp_path / "replaced").rglob("episode.mcap"))
     assert kept == ["round 1", "round 2"] and not (tmp_path / "bags").exists()
+
+
+def test_probe_repeats_the_frozen_evaluation_and_pairs_other_decodings(smoke_run, capsys):
+    from objnav_training.experiment_probe import main as probe_main
+    from objnav_training.experiment_report import success_vector
+
+    out, _, _, _ = smoke_run
+    config = PRESETS["smoke"]
+    adapter = out / "train" / "bc_s0" / "adapter"
+    assert probe_main(["--out", str(out), "--quiet", f"frozen@{config.eval_temperature}",
+                       f"{adapter}@0"]) == 0
+    same, greedy = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    frozen = json.loads((out / "eval" / "policies" / "frozen.json").read_text())["rows"]
+    assert same["successes"] == [int(w) for w in success_vector(frozen)]  # deterministic
+    assert same["gain_points"] == 0 and greedy["episodes"] == len(frozen)
+    with pytest.raises(SystemExit) as info:
+        probe_main(["--out", str(out), "--quiet", "frozen"])
+    assert info.value.code == 2 and "NAME@TEMPERATURE" in capsys.readouterr().err
