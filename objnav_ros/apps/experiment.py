@@ -9,8 +9,8 @@ its settings are unchanged; ``--redo STAGE`` runs it again):
 
 1. ``base``: the stand-in base model (``make base-model``; cached) unless ``--model``;
 2. ``collect``: through the ROS graph (``objnav-collect``) in the fine-tuning houses: the
-   demonstrator's episodes (``--demonstrator``: the shortest-path expert, or the frontier
-   explorer, the base's teacher) and the base policy's own (sampled) episodes, as bags;
+   demonstrator's episodes (``--demonstrator``: the frontier explorer, the base's teacher,
+   or the shortest-path expert) and the base policy's own (sampled) episodes, as bags;
 3. ``mine``: the failure miner (``objnav-mine``) on the base policy (sampled as in
    collect): whole episodes (or only failure windows, ``--dagger-keep``) with a teacher's
    action on every step (DAgger; ``--dagger-relabeller``: the frontier explorer, the base's
@@ -67,9 +67,9 @@ class ExperimentConfig:
         (2000, 2001, 2002, 2003), "House seeds of the fine-tuning data (collect and mine); "
         "disjoint from the base and evaluation houses.")
     demonstrator: str = setting(
-        "expert", "Who records the demonstrations in the fine-tuning houses: expert (shortest "
-        "path) or frontier (the explorer with ground-truth semantics, the base's teacher).",
-        choices=DEMONSTRATORS)
+        "frontier", "Who records the demonstrations in the fine-tuning houses: frontier (the "
+        "explorer with ground-truth semantics: the base's teacher and the DAgger relabeller) "
+        "or expert (shortest path).", choices=DEMONSTRATORS)
     expert_episodes: int = 6  # demonstrations per fine-tuning house
     policy_episodes: int = 8
     mine_episodes: int = 8

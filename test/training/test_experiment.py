@@ -255,7 +255,7 @@ def test_a_rerun_stage_replaces_its_outputs_and_keeps_the_old_ones_aside(tmp_pat
 
 
 def test_probe_repeats_the_frozen_evaluation_and_pairs_other_decodings(smoke_run, capsys):
-    from objnav_training.experiment_probe import main as probe_main
+    from objnav_ros.apps.experiment_probe import main as probe_main
     from objnav_training.experiment_report import success_vector
 
     out, _, _, _ = smoke_run

@@ -1,6 +1,6 @@
 """Probe an experiment's run folder: more policies on its held-out episodes, paired with frozen.
 
-    python -m objnav_training.experiment_probe --out out/experiment frozen@0 frozen@0.5 \
+    python -m objnav_ros.apps.experiment_probe --out out/experiment frozen@0 frozen@0.5 \
         runs/my_adapter@1.0
 
 Each ``POLICY@TEMPERATURE`` is ``frozen``, a run of the experiment (``awr_s0``) or an adapter
@@ -18,6 +18,7 @@ import json
 import sys
 from pathlib import Path
 
+from objnav_ros.apps.experiment import ExperimentConfig
 from objnav_training.experiment_report import success_vector
 from objnav_training.stats import paired_bootstrap, wilson
 
@@ -36,7 +37,6 @@ def parse_policy(spec: str) -> tuple[str, float]:
 
 def probe(out: Path, specs: list[str], progress: bool = True) -> list[dict]:
     """Evaluate ``specs`` on the run's evaluation episodes; one summary dict per spec."""
-    from objnav_ros.apps.experiment import ExperimentConfig
     from objnav_training.experiment_eval import evaluate_policies
     from objnav_training.experiment_run import eval_setup, named_policies
 
