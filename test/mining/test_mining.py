@@ -156,18 +156,23 @@ def test_an_episode_without_failures_writes_nothing(sim, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_miner_summary_counts_match_the_bags(house, tmp_path):
-    config = MinerConfig(out=str(tmp_path / "out"), scene=str(house), n_episodes=2, width=32,
-                         height=24, max_steps=40, action_preset="seed")
+def mine_scripted(house: Path, out: Path, **settings) -> tuple[Miner, dict, Path, list]:
+    """Mine 2 episodes of a L-R-F script: the miner, its summary, the chart, the episodes."""
+    config = MinerConfig(out=str(out), scene=str(house), n_episodes=2, width=32, height=24,
+                         action_preset="seed", **settings)
     miner = Miner(config, policy=Scripted((Action.TURN_LEFT, Action.TURN_RIGHT,
                                            Action.MOVE_FORWARD)))
     for episode in miner.episodes:
         miner.mine(episode)
     json_path, png_path = miner.finish()
-    summary = json.loads(json_path.read_text())
-    assert png_path.stat().st_size > 0
-    episodes, errors = load_episodes(tmp_path / "out")
+    episodes, errors = load_episodes(out)
     assert errors == []
+    return miner, json.loads(json_path.read_text()), png_path, episodes
+
+
+def test_miner_summary_counts_match_the_bags(house, tmp_path):
+    miner, summary, png_path, episodes = mine_scripted(house, tmp_path / "out", max_steps=40)
+    assert png_path.stat().st_size > 0
     kinds = Counter(w["kind"] for data in episodes for w in data.labels["windows"])
     assert summary["windows"] == len(episodes) == len(summary["bags"]) > 0
     assert summary["per_kind"] == {kind: kinds[kind] for kind in KINDS}
@@ -266,17 +271,9 @@ def test_a_replayed_explorer_keeps_turning_the_way_the_driver_turned(semantic_si
 
 
 def test_whole_episodes_are_kept_with_every_step_relabelled(house, tmp_path):
-    config = MinerConfig(out=str(tmp_path / "out"), scene=str(house), n_episodes=2, width=32,
-                         height=24, max_steps=30, action_preset="seed", keep="episodes",
-                         relabeller="frontier")
-    miner = Miner(config, policy=Scripted((Action.TURN_LEFT, Action.TURN_RIGHT,
-                                           Action.MOVE_FORWARD)))
-    for episode in miner.episodes:
-        miner.mine(episode)
-    json_path, _ = miner.finish()
-    summary = json.loads(json_path.read_text())
-    episodes, errors = load_episodes(tmp_path / "out")
-    assert errors == [] and len(episodes) == len(summary["bags"]) == 2
+    _, summary, _, episodes = mine_scripted(house, tmp_path / "out", max_steps=30,
+                                            keep="episodes", relabeller="frontier")
+    assert len(episodes) == len(summary["bags"]) == 2
     assert summary["windows"] == sum(len(d.labels.get("windows", [])) for d in episodes) > 0
     for data in episodes:
         assert [t.step for t in data.transitions] == list(range(len(data.transitions)))
