@@ -1,8 +1,10 @@
 """``objnav-mine``: run a policy in the in-process simulator and keep its failures as bags.
 
 Each oscillation / stuck / collision verdict of the monitor's detectors becomes one MCAP
-bag in ``--out`` (the detected steps plus ``--context`` steps each side) with a
-``labels.json`` of the window and the shortest-path expert's action on every step;
+bag in ``--out`` (the detected steps plus ``--context`` steps each side; ``--keep
+episodes``: each whole episode, its windows marked) with a ``labels.json`` of the windows and
+a teacher's action on every kept step (``--relabeller``: the shortest-path expert or the
+frontier explorer);
 ``summary.json`` and ``summary.png`` count the windows per kind and per episode.
 """
 

@@ -8,7 +8,8 @@ Written by the failure miner, read by the dataset. Format (version 1)::
         {"episode_id": "ep-3", "kind": "oscillation", "start_step": 12, "end_step": 17,
          "severity": 0.8, "detail": "L-R-L-R", "source": "failure_miner"}
       ],
-      "relabels": [  # the expert's action for a step (DAgger): Transition.expert_action
+      "relabels": [  # a teacher's action for a step (DAgger): Transition.expert_action;
+        # source: who labelled it (the miner: "expert" or "frontier")
         {"episode_id": "ep-3", "step": 12, "expert_action": "TURN_LEFT", "source": "expert"}
       ]
     }
