@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from objnav_ros.core.actions import ACTION_PRESET
@@ -51,6 +51,7 @@ WEIGHTINGS = ("bc", "awr", "awr_dagger", "batch_softmax_seed", "awr_merger")
 puts LoRA on the vision merger too."""
 DEFAULT_BASE_DIR = Path("out/base-model")
 DEMONSTRATORS = ("expert", "frontier")
+RUN_CONFIG = "config.json"  # OUT/config.json: the run's settings and model
 
 
 @dataclass(frozen=True)
@@ -304,6 +305,15 @@ class Runner:
         write_report(self.config, self.out, self.model, command=self.command)
 
 
+def read_run_config(out: Path) -> tuple[ExperimentConfig, str]:
+    """The settings and the model of the run in ``out`` (``OUT/config.json``, as main wrote it)."""
+    saved = json.loads((out / RUN_CONFIG).read_text())
+    names = {f.name for f in fields(ExperimentConfig)}
+    config = ExperimentConfig(**{k: tuple(v) if isinstance(v, list) else v
+                                 for k, v in saved.items() if k in names})
+    return config, saved["model"]
+
+
 def base_config(config: ExperimentConfig, out_dir: str):
     """The stand-in base model's settings for an experiment (same camera and actions)."""
     from objnav_training.base_model import BaseModelConfig
@@ -336,8 +346,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="last stage to run (make base-model: base)")
     parser.add_argument("--quiet", action="store_true", help="no progress bars")
     args = parser.parse_args(argv)
-    overrides = {name: tuple(v) if isinstance(v := getattr(args, name), list) else v
-                 for name in FLAGS if hasattr(args, name)}
+    overrides = {name: getattr(args, name) for name in FLAGS if hasattr(args, name)}
     try:
         config = replace(PRESETS[args.preset], **overrides)
     except ValueError as err:
@@ -346,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
     base_dir = args.base_dir or (out / "base-model" if args.preset == "smoke"
                                  else DEFAULT_BASE_DIR.resolve() / args.preset)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "config.json").write_text(json.dumps(
+    (out / RUN_CONFIG).write_text(json.dumps(
         {"preset": args.preset, "model": args.model or str(base_dir), **asdict(config)},
         indent=2, default=str))
     Runner(config, out, args.model, base_dir, tuple(args.redo), args.quiet,

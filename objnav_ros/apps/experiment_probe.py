@@ -18,7 +18,7 @@ import json
 import sys
 from pathlib import Path
 
-from objnav_ros.apps.experiment import ExperimentConfig
+from objnav_ros.apps.experiment import read_run_config
 from objnav_training.experiment_report import success_vector
 from objnav_training.stats import paired_bootstrap, wilson
 
@@ -40,12 +40,7 @@ def probe(out: Path, specs: list[str], progress: bool = True) -> list[dict]:
     from objnav_training.experiment_eval import evaluate_policies
     from objnav_training.experiment_run import eval_setup, named_policies
 
-    saved = json.loads((out / "config.json").read_text())
-    model = saved.pop("model")
-    saved.pop("preset")
-    names = {f.name for f in dataclasses.fields(ExperimentConfig)}
-    config = ExperimentConfig(**{k: tuple(v) if isinstance(v, list) else v
-                                 for k, v in saved.items() if k in names})
+    config, model = read_run_config(out)
     frozen = json.loads((out / "eval" / "policies" / "frozen.json").read_text())["rows"]
     named = named_policies(config, out, model)
     todo = {}
