@@ -62,7 +62,9 @@ class ExperimentConfig:
     base_episodes: int = 10  # per base house
     base_teacher: str = like(FrameConfig, "teacher", "frontier")
     base_vl_steps: int = 1500
-    base_bc_steps: int = 1500
+    base_bc_steps: int = setting(
+        1500, "Behaviour-cloning steps of the stand-in base (after its vision-language steps); "
+        "fewer leave the base further from its teacher.", min_value=0, max_value=1_000_000)
     base_off_path_weight: float = 1.0  # BC also on the exploring rollouts (against copying)
     finetune_houses: tuple[int, ...] = setting(
         (2000, 2001, 2002, 2003), "House seeds of the fine-tuning data (collect and mine); "
@@ -130,7 +132,8 @@ DEMO = replace(
     weightings=("bc", "awr", "awr_dagger"), seeds=(0,), train_steps=150)
 PRESETS = {"full": ExperimentConfig(), "demo": DEMO, "smoke": SMOKE}
 FLAGS = ("device", "width", "height", "action_preset", "lr", "weightings", "base_teacher",
-         "demonstrator", "dagger_keep", "dagger_relabeller", "finetune_houses", "train_steps")
+         "demonstrator", "dagger_keep", "dagger_relabeller", "finetune_houses", "train_steps",
+         "base_bc_steps")
 """Settings a flag sets over the preset's."""
 
 
@@ -326,6 +329,19 @@ def base_config(config: ExperimentConfig, out_dir: str):
                            validation_houses=max(1, len(config.base_houses) // 12))
 
 
+def default_base_dir(preset: str, config: ExperimentConfig) -> Path:
+    """Where the stand-in base is cached: ``out/base-model/<preset>``.
+
+    A base with other settings than the preset's gets ``<preset>-<hash of its settings>``, so
+    that it never replaces the preset's cached base.
+    """
+    settings = base_config(config, "").record()
+    folder = DEFAULT_BASE_DIR.resolve() / preset
+    if settings == base_config(PRESETS[preset], "").record():
+        return folder
+    return folder.with_name(f"{preset}-{settings_hash(settings)[:8]}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="objnav-experiment", description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -353,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.exit(2, f"objnav-experiment: error: {err}\n")
     out = args.out.resolve()
     base_dir = args.base_dir or (out / "base-model" if args.preset == "smoke"
-                                 else DEFAULT_BASE_DIR.resolve() / args.preset)
+                                 else default_base_dir(args.preset, config))
     out.mkdir(parents=True, exist_ok=True)
     (out / RUN_CONFIG).write_text(json.dumps(
         {"preset": args.preset, "model": args.model or str(base_dir), **asdict(config)},

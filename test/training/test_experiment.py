@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from objnav_ros.apps.experiment import PRESETS, ExperimentConfig
+from objnav_ros.apps.experiment import PRESETS, ExperimentConfig, default_base_dir
 from objnav_ros.core.actions import PRESETS as ACTION_PRESETS
 from objnav_ros.core.actions import Action
 from objnav_ros.core.dds import loopback_env
@@ -46,6 +46,15 @@ def test_evaluation_houses_are_disjoint_from_every_training_house(preset, tmp_pa
 def test_an_overlapping_evaluation_house_is_refused():
     with pytest.raises(ValueError, match="eval_houses"):
         ExperimentConfig(base_houses=(1, 2), finetune_houses=(3,), eval_houses=(3, 4))
+
+
+def test_a_base_with_other_settings_never_takes_the_presets_cached_folder():
+    full = default_base_dir("full", PRESETS["full"])
+    assert full.name == "full"
+    shorter = default_base_dir("full", replace(PRESETS["full"], base_bc_steps=400))
+    assert shorter.parent == full.parent and shorter.name.startswith("full-")
+    assert default_base_dir("full", replace(PRESETS["full"], train_steps=9)) == full
+    assert default_base_dir("full", replace(PRESETS["full"], base_bc_steps=401)) != shorter
 
 
 def test_wilson_interval_matches_the_closed_form():
