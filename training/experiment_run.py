@@ -25,10 +25,11 @@ from objnav_training.experiment_eval import EvalSetup, evaluate_policies
 MAPS_PER_HOUSE = 1
 
 
-def eval_setup(config, out: Path) -> EvalSetup:
-    """The held-out houses and episodes of an experiment (houses cached in ``OUT/cache``)."""
-    return EvalSetup(config.eval_houses, config.eval_episodes, config.width, config.height,
-                     config.action_preset, config.max_steps, str(out / "cache" / "objnav_ros"))
+def eval_setup(config, out: Path, houses: tuple[int, ...] = ()) -> EvalSetup:
+    """An experiment's held-out houses (or ``houses``) and episodes (cached in ``OUT/cache``)."""
+    return EvalSetup(houses or config.eval_houses, config.eval_episodes, config.width,
+                     config.height, config.action_preset, config.max_steps,
+                     str(out / "cache" / "objnav_ros"))
 
 
 def adapter_names(config) -> list[str]:

@@ -279,3 +279,24 @@ def test_probe_repeats_the_frozen_evaluation_and_pairs_other_decodings(smoke_run
     with pytest.raises(SystemExit) as info:
         probe_main(["--out", str(out), "--quiet", "frozen"])
     assert info.value.code == 2 and "NAME@TEMPERATURE" in capsys.readouterr().err
+
+
+def test_probe_in_the_fine_tuning_houses_pairs_with_the_frozen_base_there(smoke_run, capsys,
+                                                                           tmp_path):
+    from objnav_ros.apps.experiment_probe import main as probe_main
+
+    out, _, _, _ = smoke_run
+    config = PRESETS["smoke"]
+    assert probe_main(["--out", str(out), "--quiet", "--houses", "finetune", "bc_s0@1.0"]) == 0
+    frozen, adapter = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert frozen["policy"] == f"frozen@{config.eval_temperature}"
+    assert adapter["policy"] == "bc_s0@1.0"
+    for row in (frozen, adapter):
+        assert row["houses"] == list(config.finetune_houses)
+        assert row["episodes"] == config.eval_episodes * len(config.finetune_houses)
+    assert frozen["gain_points"] == 0
+    gain = np.mean(adapter["successes"]) - np.mean(frozen["successes"])
+    assert adapter["gain_points"] == pytest.approx(100 * gain)
+    with pytest.raises(SystemExit) as info:
+        probe_main(["--out", str(tmp_path), "--quiet", "frozen@1"])
+    assert info.value.code == 2 and "frozen.json: missing" in capsys.readouterr().err
