@@ -19,6 +19,7 @@ from rclpy.node import Node
 
 from objnav_ros.core import topics
 from objnav_ros.msg import EpisodeStatus
+from objnav_ros.nodes.policy_node import participant
 from test.robot.ros_rig import RELIABLE, wait_for
 
 pytestmark = pytest.mark.ros
@@ -43,10 +44,11 @@ class Lines(threading.Thread):
 
 
 def test_policy_follows_a_respawned_bridge(rclpy_context, ros_env, tmp_path):
-    statuses = []  # (arrival monotonic, EpisodeStatus)
+    statuses = []  # (arrival monotonic, EpisodeStatus, publishing participant)
     node = Node("watcher", context=rclpy_context)
-    node.create_subscription(EpisodeStatus, topics.EPISODE_STATUS,
-                             lambda m: statuses.append((time.monotonic(), m)), RELIABLE)
+    node.create_subscription(
+        EpisodeStatus, topics.EPISODE_STATUS,
+        lambda m, info: statuses.append((time.monotonic(), m, participant(info))), RELIABLE)
     spinner = SingleThreadedExecutor(context=rclpy_context)
     spinner.add_node(node)
     threading.Thread(target=spinner.spin, daemon=True).start()
@@ -58,20 +60,20 @@ def test_policy_follows_a_respawned_bridge(rclpy_context, ros_env, tmp_path):
     out = Lines(proc.stdout)
     passed = False
     try:
-        wait_for(lambda: [m for _, m in statuses if m.step >= 3] or proc.poll() is not None,
+        wait_for(lambda: [m for _, m, _ in statuses if m.step >= 3] or proc.poll() is not None,
                  120.0, "three steps with the first bridge")
         assert proc.poll() is None, "".join(out.lines)[-3000:]
         bridge = int(out.find(r"started sim_bridge \(pid (\d+)\)").group(1))
-        last_seq = statuses[-1][1].observation_seq
+        old = statuses[-1][2]
+        assert old is not None, "EpisodeStatus came without its publisher's gid"
         killed = time.monotonic()
         os.kill(bridge, signal.SIGKILL)
-        # the new bridge counts from 1 again (this listener may miss its very first ones)
-        first = wait_for(lambda: next((t for t, m in statuses if t > killed
-                                       and m.observation_seq < last_seq), None),
+        # the respawned bridge is another DDS participant; this listener may discover it
+        # late, after its sequence numbers have passed the old bridge's
+        first = wait_for(lambda: next((t for t, _, who in statuses if who != old), None),
                          60.0, "the respawned bridge's first observation")
-        second_step = wait_for(lambda: next((t for t, m in statuses if t > first
-                                             and m.observation_seq < last_seq
-                                             and m.step >= 2), None),
+        second_step = wait_for(lambda: next((t for t, m, who in statuses if t > first
+                                             and who != old and m.step >= 2), None),
                                60.0, "two steps with the respawned bridge")
         print(f"bridge restart: first observation {first - killed:.2f} s after the kill, "
               f"two steps done {second_step - killed:.2f} s after the kill")
