@@ -27,6 +27,7 @@ from objnav_training.experiment_report import success_vector
 from objnav_training.stats import paired_bootstrap, wilson
 
 HOUSES = ("eval", "finetune")
+FROZEN = Path("eval", "policies", "frozen.json")  # the run's frozen evaluation, in OUT
 
 
 def parse_policy(spec: str) -> tuple[str, float]:
@@ -63,8 +64,8 @@ def probe(out: Path, specs: list[str], progress: bool = True,
         todo[spec] = dataclasses.replace(settings, temperature=temperature)
     setup = eval_setup(config, out, () if held_out else config.finetune_houses)
     results = evaluate_policies(setup, todo, progress=progress, blank_for=())
-    frozen = (json.loads((out / "eval" / "policies" / "frozen.json").read_text())["rows"]
-              if held_out else results[pair].rows())
+    frozen = (json.loads((out / FROZEN).read_text())["rows"] if held_out
+              else results[pair].rows())
     summaries = []
     for spec, evaluated in results.items():
         rows = evaluated.rows()
@@ -91,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
                              "paired with the frozen base evaluated there too")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
-    needed = "eval/policies/frozen.json" if args.houses == HOUSES[0] else RUN_CONFIG
+    needed = FROZEN if args.houses == HOUSES[0] else RUN_CONFIG
     if not (args.out / needed).is_file():
         parser.exit(2, f"experiment_probe: {args.out / needed}: missing; run objnav-experiment "
                        f"--out {args.out} first\n")
